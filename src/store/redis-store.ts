@@ -1,0 +1,280 @@
+/**
+ * The shared Store: every instance of the bot that points at the same Redis (and key prefix) sees
+ * the same items, logs, messages and locks. Needs Redis 7 or later (stream ids of the form `0-*`).
+ *
+ * Layout below the key prefix:
+ *   <key>            a hash {v: JSON value, e: etag} written by `set`, or an integer from `increment`,
+ *                    or a stream of {v: JSON value} with ids `0-<seq>` from `append`
+ *   \0lock:<name>    the token of a lock's current holder; the NUL byte keeps locks out of the
+ *                    callers' key space and out of `keys()`
+ * Channels are prefixed the same way, so instances on different prefixes never hear each other.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createClient, ErrorReply } from 'redis';
+import type { RedisClientType } from 'redis';
+import { EtagConflictError, LockTimeoutError, StoreUnavailableError } from './store.js';
+import type { LogEntry, Release, Store, Unsubscribe, Versioned, WriteOptions } from './store.js';
+
+export interface RedisStoreOptions {
+  url: string;
+  /** Put in front of every key and channel (default `mhb:`), so deployments and tests can share a Redis. */
+  keyPrefix?: string;
+  /** A command without an answer after this long fails with StoreUnavailableError (default 5000). */
+  commandTimeoutMs?: number;
+  /** Hears connection errors, e.g. for logging; callers see outages as StoreUnavailableError anyway. */
+  onError?: (error: Error) => void;
+}
+
+const LOCK_INFIX = '\0lock:';
+
+/** Compare-and-set in one step, so no other instance can write between the check and the write. */
+const SET_SCRIPT = `
+local current = redis.call('HGET', KEYS[1], 'e')
+if (ARGV[4] == 'absent' and current) or (ARGV[4] == 'match' and current ~= ARGV[5]) then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'v', ARGV[1], 'e', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1`;
+
+const INCREMENT_SCRIPT = `
+local count = redis.call('INCRBY', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return count`;
+
+/**
+ * Id `0-*` lets Redis number the entry one past the stream's last id, which it remembers even when
+ * trimming removed that entry: numbers are dense and ordered across instances without a counter key
+ * that could get out of step with the stream.
+ */
+const APPEND_SCRIPT = `
+local id
+if ARGV[3] == '' then
+  id = redis.call('XADD', KEYS[1], '0-*', 'v', ARGV[1])
+else
+  id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '0-*', 'v', ARGV[1])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return id`;
+
+/** Deletes the lock only while it is still ours: after our lease ran out it may be someone else's. */
+const RELEASE_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`;
+
+export class RedisStore implements Store {
+  readonly kind = 'redis';
+
+  readonly #client: RedisClientType;
+  /** One connection in subscriber mode, shared by every subscription of this store. */
+  readonly #subscriber: RedisClientType;
+  readonly #prefix: string;
+  readonly #onError: (error: Error) => void;
+
+  constructor(options: RedisStoreOptions) {
+    this.#prefix = options.keyPrefix ?? 'mhb:';
+    this.#onError = options.onError ?? (() => {});
+    this.#client = createClient({
+      url: options.url,
+      // While disconnected, commands fail at once instead of queueing until Redis is back.
+      disableOfflineQueue: true,
+      // A command on a connection that silently stopped answering fails instead of hanging.
+      commandOptions: { timeout: options.commandTimeoutMs ?? 5000 },
+      socket: {
+        connectTimeout: 2000,
+        // Never give up: keep reconnecting in the background, at most every two seconds.
+        reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2000) + Math.floor(Math.random() * 100),
+      },
+    });
+    this.#subscriber = this.#client.duplicate();
+    // Without a listener an 'error' event would crash the process on every Redis outage.
+    for (const client of [this.#client, this.#subscriber]) client.on('error', this.#onError);
+  }
+
+  /** Opens both connections; waits (retrying) until Redis answers. */
+  async connect(): Promise<void> {
+    await Promise.all([this.#client.connect(), this.#subscriber.connect()]);
+  }
+
+  async get<T = unknown>(key: string): Promise<Versioned<T> | undefined> {
+    const [item] = await this.getMany<T>([key]);
+    return item;
+  }
+
+  async getMany<T = unknown>(keys: string[]): Promise<Array<Versioned<T> | undefined>> {
+    const replies = await this.#run(() =>
+      Promise.all(keys.map((key) => this.#client.hmGet(this.#prefix + key, ['v', 'e']))),
+    );
+    return replies.map(([value, etag]) =>
+      value == null || etag == null ? undefined : { value: JSON.parse(value) as T, etag },
+    );
+  }
+
+  async set<T = unknown>(key: string, value: T, options: WriteOptions): Promise<string> {
+    const json = toJson(value);
+    const ttl = retentionMs(options.ttlSeconds);
+    const { ifEtag } = options;
+    const mode = ifEtag === undefined ? 'any' : ifEtag === null ? 'absent' : 'match';
+    const etag = randomUUID();
+    const written = await this.#run(() =>
+      this.#client.eval(SET_SCRIPT, {
+        keys: [this.#prefix + key],
+        arguments: [json, etag, String(ttl), mode, ifEtag ?? ''],
+      }),
+    );
+    if (written !== 1) throw new EtagConflictError(key);
+    return etag;
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.#run(() => this.#client.del(keys.map((key) => this.#prefix + key)));
+  }
+
+  async ttl(key: string): Promise<number> {
+    return this.#run(() => this.#client.ttl(this.#prefix + key));
+  }
+
+  async keys(prefix: string): Promise<string[]> {
+    const found = new Set<string>();
+    // SCAN walks the key space in small steps instead of blocking Redis like KEYS would.
+    const scan = this.#client.scanIterator({ MATCH: `${escapeGlob(this.#prefix + prefix)}*`, COUNT: 500 });
+    await this.#run(async () => {
+      for await (const batch of scan) {
+        for (const key of batch) {
+          const name = key.slice(this.#prefix.length);
+          if (!name.startsWith(LOCK_INFIX)) found.add(name);
+        }
+      }
+    });
+    return [...found];
+  }
+
+  async increment(key: string, by: number, options: { ttlSeconds: number }): Promise<number> {
+    const ttl = retentionMs(options.ttlSeconds);
+    const count = await this.#run(() =>
+      this.#client.eval(INCREMENT_SCRIPT, { keys: [this.#prefix + key], arguments: [String(by), String(ttl)] }),
+    );
+    return Number(count);
+  }
+
+  async append<T = unknown>(log: string, value: T, options: { ttlSeconds: number; maxLength?: number }): Promise<number> {
+    const json = toJson(value);
+    const ttl = retentionMs(options.ttlSeconds);
+    const id = await this.#run(() =>
+      this.#client.eval(APPEND_SCRIPT, {
+        keys: [this.#prefix + log],
+        arguments: [json, String(ttl), options.maxLength === undefined ? '' : String(options.maxLength)],
+      }),
+    );
+    return seqOf(String(id));
+  }
+
+  async readLog<T = unknown>(log: string, afterSeq: number, limit?: number): Promise<Array<LogEntry<T>>> {
+    const entries = await this.#run(() =>
+      this.#client.xRange(this.#prefix + log, `(0-${afterSeq}`, '+', limit === undefined ? undefined : { COUNT: limit }),
+    );
+    return entries.map(({ id, message }) => ({ seq: seqOf(id), value: JSON.parse(String(message.v)) as T }));
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    await this.#run(() => this.#client.publish(this.#prefix + channel, message));
+  }
+
+  async subscribe(channel: string, onMessage: (message: string) => void): Promise<Unsubscribe> {
+    // Subscribe commands are not refused while offline like other commands; refuse here instead.
+    if (!this.#subscriber.isReady) throw new StoreUnavailableError();
+    const name = this.#prefix + channel;
+    let active = true;
+    // A wrapper per subscription, so subscribing one function twice gives two independent subscriptions.
+    const listener = (message: string): void => {
+      if (active) onMessage(message);
+    };
+    await this.#run(() => this.#subscriber.subscribe(name, listener));
+    return async () => {
+      if (!active) return;
+      // The flag stops delivery at once; Redis drops the channel when it hears of it, which during
+      // an outage is only after reconnecting, so nobody waits for that.
+      active = false;
+      if (this.#subscriber.isOpen) this.#subscriber.unsubscribe(name, listener).catch(this.#onError);
+    };
+  }
+
+  async lock(name: string, options: { leaseMs: number; waitMs: number }): Promise<Release> {
+    const key = this.#prefix + LOCK_INFIX + name;
+    const token = randomUUID();
+    const deadline = Date.now() + options.waitMs;
+    for (let attempt = 0; ; attempt++) {
+      const reply = await this.#run(() =>
+        this.#client.set(key, token, { condition: 'NX', expiration: { type: 'PX', value: Math.ceil(options.leaseMs) } }),
+      );
+      if (reply === 'OK') break;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new LockTimeoutError();
+      // Jittered backoff, so waiters on several instances do not retry in lockstep.
+      await sleep(Math.min(remaining, Math.min(10 * 2 ** attempt, 100) * (0.5 + Math.random())));
+    }
+    return async () => {
+      try {
+        await this.#run(() => this.#client.eval(RELEASE_SCRIPT, { keys: [key], arguments: [token] }));
+      } catch (error) {
+        // If Redis cannot be told, the lease still runs out by itself; the holder's work is done.
+        if (!(error instanceof StoreUnavailableError)) throw error;
+      }
+    };
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.#client.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([quit(this.#client), quit(this.#subscriber)]);
+  }
+
+  /** Runs commands, turning connection trouble into StoreUnavailableError; Redis's own refusals pass through. */
+  async #run<T>(commands: () => Promise<T>): Promise<T> {
+    try {
+      return await commands();
+    } catch (error) {
+      if (error instanceof ErrorReply && !/^(LOADING|BUSY|MASTERDOWN)\b/.test(error.message)) throw error;
+      throw new StoreUnavailableError(error);
+    }
+  }
+}
+
+/** Lets pending commands finish when connected; otherwise there is nobody to say goodbye to. */
+async function quit(client: RedisClientType): Promise<void> {
+  if (client.isReady) await client.close();
+  else if (client.isOpen) client.destroy();
+}
+
+function seqOf(streamId: string): number {
+  return Number(streamId.slice(streamId.indexOf('-') + 1));
+}
+
+/** So a prefix containing `*`, `?`, `[` or `\` matches only itself in SCAN MATCH. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
+}
+
+/** Nothing may be kept forever, so a missing or non-positive retention is a programming error. */
+function retentionMs(ttlSeconds: number): number {
+  if (!(ttlSeconds > 0) || !Number.isFinite(ttlSeconds)) {
+    throw new RangeError(`ttlSeconds must be a positive number of seconds, got ${ttlSeconds}`);
+  }
+  return Math.ceil(ttlSeconds * 1000);
+}
+
+function toJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  if (json === undefined) throw new TypeError('the value cannot be stored as JSON');
+  return json;
+}
