@@ -1,0 +1,32 @@
+import type { StatePropertyAccessor, TurnContext } from 'botbuilder-core';
+import type { i18n, TFunction } from 'i18next';
+import type { Config, Language } from '../config.js';
+import type { Logger } from '../logger.js';
+
+/** What the bot remembers about the person in this conversation: ids and settings, never text. */
+export interface Profile {
+  language?: Language;
+  /** Language suggested by the browser or Telegram client, used until the person picks one. */
+  suggestedLanguage?: Language;
+  /** ISO 3166 alpha-2 code, or INT. */
+  country?: string;
+  /** Version of the flows the current dialog stack was started with (see FLOW_VERSION). */
+  flowVersion?: number;
+}
+
+/** Everything a dialog may use; built once per process in app.ts. */
+export interface BotServices {
+  config: Config;
+  i18n: i18n;
+  logger: Logger;
+  profile: StatePropertyAccessor<Profile>;
+}
+
+export async function languageOf(services: BotServices, context: TurnContext): Promise<Language> {
+  const profile = await services.profile.get(context, {});
+  return profile.language ?? profile.suggestedLanguage ?? services.config.defaultLanguage;
+}
+
+export async function translatorOf(services: BotServices, context: TurnContext): Promise<TFunction> {
+  return services.i18n.getFixedT(await languageOf(services, context));
+}

@@ -1,0 +1,359 @@
+import { randomBytes } from 'node:crypto';
+import type { Activity, ConversationReference } from 'botbuilder-core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import { ChannelAdapter, type BotLogic } from '../bot/channel-adapter.js';
+import type { Pseudonymizer } from '../bot/pseudonym.js';
+import type { TurnSerializer } from '../bot/turn-serializer.js';
+import type { Config } from '../config.js';
+import { HttpError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Store, Unsubscribe } from '../store/store.js';
+import { signToken, verifyToken, type TokenClaims } from './directline-token.js';
+
+/**
+ * The web chat channel: a Direct Line 3.0 service served by this project. Activities of each
+ * conversation are appended to a log in the store (a Redis stream when Redis is used), numbered so
+ * that the watermark is simply the last number a client has seen; a notice on the store's pub/sub
+ * tells every instance holding a socket for the conversation to push what is new. Nothing is lost
+ * on reconnect, and a conversation can move between instances.
+ */
+
+export const DIRECTLINE_CHANNEL = 'directline';
+const BOT = { id: 'bot', name: 'Helper', role: 'bot' } as const;
+const KEEP_ALIVE_MS = 15_000;
+const PAGE_SIZE = 100;
+
+const keys = {
+  conversation: (id: string) => `dl:conv:${id}`,
+  log: (id: string) => `dl:log:${id}`,
+  channel: (id: string) => `dl:${id}`,
+  rate: (scope: string, minute: number) => `rate:dl:${scope}:${minute}`,
+};
+
+/** Notices on the conversation's pub/sub channel. */
+type Notice = { type: 'activity'; seq: number } | { type: 'socket'; socketId: string };
+
+const conversationIdPattern = /^[A-Za-z0-9_-]{10,64}$/;
+
+const incomingActivity = z
+  .object({
+    type: z.enum(['message', 'event', 'typing', 'conversationUpdate', 'invoke', 'messageReaction']),
+    text: z.string().optional(),
+    value: z.unknown().optional(),
+    name: z.string().max(256).optional(),
+    locale: z.string().max(35).optional(),
+    textFormat: z.string().max(32).optional(),
+    from: z.object({ id: z.string().min(1).max(256), name: z.string().max(256).optional(), role: z.string().max(32).optional() }).optional(),
+    attachments: z.array(z.unknown()).max(10).optional(),
+    channelData: z.unknown().optional(),
+  })
+  .passthrough();
+
+export interface DirectLineOptions {
+  config: Config;
+  store: Store;
+  turns: TurnSerializer;
+  pseudonym: Pseudonymizer;
+  logger: Logger;
+}
+
+/** Sends the bot's replies into the conversation's log. */
+export class DirectLineAdapter extends ChannelAdapter {
+  constructor(private readonly options: DirectLineOptions) {
+    super(options.turns);
+  }
+
+  protected async deliver(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string | undefined> {
+    const conversationId = reference.conversation?.id;
+    if (!conversationId) return undefined;
+    const outgoing: Record<string, unknown> = {
+      type: activity.type,
+      text: activity.text,
+      textFormat: activity.textFormat,
+      locale: activity.locale,
+      suggestedActions: activity.suggestedActions,
+      attachments: activity.attachments,
+      inputHint: activity.inputHint,
+      name: activity.name,
+      value: activity.value,
+      channelData: activity.channelData,
+      replyToId: activity.replyToId,
+      from: BOT,
+      conversation: { id: conversationId },
+      timestamp: new Date().toISOString(),
+    };
+    return appendActivity(this.options, conversationId, outgoing);
+  }
+
+  /** Runs a turn for an activity a client posted. */
+  receive(activity: Partial<Activity>, logic: BotLogic): Promise<void> {
+    return this.processActivity(activity, logic);
+  }
+}
+
+async function appendActivity(options: DirectLineOptions, conversationId: string, activity: Record<string, unknown>): Promise<string> {
+  const { store, config } = options;
+  const seq = await store.append(keys.log(conversationId), withoutUndefined(activity), {
+    ttlSeconds: config.retention.directLine,
+    maxLength: 1000,
+  });
+  await store.publish(keys.channel(conversationId), JSON.stringify({ type: 'activity', seq } satisfies Notice));
+  return activityId(conversationId, seq);
+}
+
+function activityId(conversationId: string, seq: number): string {
+  return `${conversationId}|${String(seq).padStart(7, '0')}`;
+}
+
+function withoutUndefined(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+/** Registers the `/v3/directline` routes. `logic` is the bot's turn handler. */
+export function registerDirectLine(
+  app: FastifyInstance,
+  options: DirectLineOptions,
+  adapter: DirectLineAdapter,
+  logic: BotLogic,
+): { inFlight: Set<Promise<void>> } {
+  const { config, store, pseudonym, logger } = options;
+  const inFlight = new Set<Promise<void>>();
+  const sockets = new Map<string, { socketId: string; socket: WebSocket }>();
+
+  const newToken = (conversationId: string) => {
+    const expiresAt = Math.floor(Date.now() / 1000) + config.directLine.tokenTtlSeconds;
+    return { token: signToken(config.secretKey, { conversationId, expiresAt }), expires_in: config.directLine.tokenTtlSeconds };
+  };
+
+  const streamUrl = (request: FastifyRequest, conversationId: string, token: string, watermark?: string) => {
+    const base = config.publicUrl ?? `${request.protocol}://${request.host}`;
+    const url = new URL(`/v3/directline/conversations/${conversationId}/stream`, base.replace(/^http/, 'ws'));
+    url.searchParams.set('t', token);
+    if (watermark) url.searchParams.set('watermark', watermark);
+    return url.toString();
+  };
+
+  const claimsOf = (request: FastifyRequest): TokenClaims => {
+    const header = request.headers.authorization;
+    const query = (request.query as { t?: unknown }).t;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : typeof query === 'string' ? query : undefined;
+    if (!token) throw new HttpError('UNAUTHORIZED', 'a Direct Line token is required (Authorization: Bearer <token>)');
+    const check = verifyToken(config.secretKey, token);
+    if (!check.ok) throw new HttpError(check.reason === 'expired' ? 'TOKEN_EXPIRED' : 'BAD_TOKEN', `the token is ${check.reason}`);
+    return check.claims;
+  };
+
+  /** The conversation in the path must exist and be the one the token was issued for. */
+  const authorize = async (request: FastifyRequest): Promise<string> => {
+    const conversationId = (request.params as { conversationId: string }).conversationId;
+    if (!conversationIdPattern.test(conversationId)) throw new HttpError('NOT_FOUND', 'no such conversation');
+    const claims = claimsOf(request);
+    if (claims.conversationId !== conversationId) throw new HttpError('FORBIDDEN', 'the token is for another conversation');
+    if (!(await store.get(keys.conversation(conversationId)))) throw new HttpError('NOT_FOUND', 'no such conversation, or it has expired');
+    return conversationId;
+  };
+
+  const limitRate = async (scope: string) => {
+    const minute = Math.floor(Date.now() / 60_000);
+    const count = await store.increment(keys.rate(scope, minute), 1, { ttlSeconds: 120 });
+    if (count > config.limits.ratePerMinute) throw new HttpError('TOO_MANY_REQUESTS', 'too many requests; please wait a minute');
+  };
+
+  const openConversation = async (conversationId: string) => {
+    await store.set(keys.conversation(conversationId), { createdAt: new Date().toISOString().slice(0, 10) }, {
+      ttlSeconds: config.retention.directLine,
+      ifEtag: null,
+    }).catch(() => undefined);
+  };
+
+  const parseWatermark = (raw: unknown): number => {
+    if (raw === undefined || raw === '' || raw === '-') return 0;
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n) || n < 0) throw new HttpError('BAD_ARGUMENT', 'watermark must be a whole number');
+    return n;
+  };
+
+  const readSince = async (conversationId: string, after: number) => {
+    const entries = await store.readLog<Record<string, unknown>>(keys.log(conversationId), after, PAGE_SIZE);
+    const activities = entries.map((e) => ({ ...e.value, id: activityId(conversationId, e.seq) }));
+    const last = entries.at(-1)?.seq ?? after;
+    return { activities, watermark: String(last) };
+  };
+
+  // Anyone may open a web chat; the per-address rate limit keeps one client from minting thousands.
+  app.post('/v3/directline/tokens/generate', async (request, reply) => {
+    await limitRate(`ip:${pseudonym('ip', request.ip)}`);
+    const conversationId = randomBytes(16).toString('base64url');
+    await openConversation(conversationId);
+    return reply.send({ conversationId, ...newToken(conversationId) });
+  });
+
+  app.post('/v3/directline/tokens/refresh', async (request, reply) => {
+    const claims = claimsOf(request);
+    if (!(await store.get(keys.conversation(claims.conversationId)))) throw new HttpError('NOT_FOUND', 'no such conversation, or it has expired');
+    return reply.send({ conversationId: claims.conversationId, ...newToken(claims.conversationId) });
+  });
+
+  app.post('/v3/directline/conversations', async (request, reply) => {
+    const claims = claimsOf(request);
+    const conversationId = claims.conversationId;
+    await openConversation(conversationId);
+    const { token, expires_in } = newToken(conversationId);
+    return reply.code(201).send({ conversationId, token, expires_in, streamUrl: streamUrl(request, conversationId, token) });
+  });
+
+  // Reconnect: a fresh stream URL, starting after the client's watermark.
+  app.get('/v3/directline/conversations/:conversationId', async (request, reply) => {
+    const conversationId = await authorize(request);
+    const watermark = parseWatermark((request.query as { watermark?: unknown }).watermark);
+    const { token, expires_in } = newToken(conversationId);
+    return reply.send({ conversationId, token, expires_in, streamUrl: streamUrl(request, conversationId, token, String(watermark)) });
+  });
+
+  app.get('/v3/directline/conversations/:conversationId/activities', async (request) => {
+    const conversationId = await authorize(request);
+    return readSince(conversationId, parseWatermark((request.query as { watermark?: unknown }).watermark));
+  });
+
+  app.post('/v3/directline/conversations/:conversationId/activities', async (request, reply) => {
+    const conversationId = await authorize(request);
+    await limitRate(`conv:${conversationId}`);
+    const parsed = incomingActivity.safeParse(request.body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new HttpError('BAD_ARGUMENT', `invalid activity: ${issue?.path.join('.') || 'body'} ${issue?.message ?? ''}`.trim());
+    }
+    const posted = parsed.data;
+    if (posted.type === 'typing') return reply.send({ id: '' });
+
+    const userId = posted.from?.id ?? `dl_${conversationId}`;
+    const timestamp = new Date().toISOString();
+    const id = await appendActivity(options, conversationId, {
+      type: posted.type,
+      text: posted.text,
+      value: posted.value,
+      name: posted.name,
+      locale: posted.locale,
+      attachments: posted.attachments,
+      channelData: posted.channelData,
+      from: { id: userId, name: posted.from?.name, role: 'user' },
+      conversation: { id: conversationId },
+      timestamp,
+    });
+    const turn = adapter
+      .receive(
+        {
+          id,
+          type: posted.type,
+          text: posted.text,
+          value: posted.value,
+          name: posted.name,
+          locale: posted.locale,
+          attachments: posted.attachments as Activity['attachments'],
+          channelId: DIRECTLINE_CHANNEL,
+          serviceUrl: '',
+          timestamp: new Date(timestamp),
+          conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+          from: { id: pseudonym(DIRECTLINE_CHANNEL, userId), name: '', role: 'user' },
+          recipient: { id: BOT.id, name: BOT.name, role: 'bot' },
+        },
+        logic,
+      )
+      .catch((error: unknown) => logger.error({ err: errorSummary(error) }, 'direct line turn failed'));
+    inFlight.add(turn);
+    void turn.finally(() => inFlight.delete(turn));
+    return reply.send({ id });
+  });
+
+  app.post('/v3/directline/conversations/:conversationId/upload', async (request) => {
+    await authorize(request);
+    throw new HttpError('UNSUPPORTED_MEDIA', 'files are not accepted; please write your message as text');
+  });
+
+  app.route({
+    method: 'GET',
+    url: '/v3/directline/conversations/:conversationId/stream',
+    websocket: true,
+    // Checked before the upgrade, so a bad token gets a plain HTTP 403 or 404.
+    preValidation: async (request: FastifyRequest) => {
+      await authorize(request);
+      parseWatermark((request.query as { watermark?: unknown }).watermark);
+    },
+    handler: (socket: WebSocket, request: FastifyRequest) => {
+      const conversationId = (request.params as { conversationId: string }).conversationId;
+      void serveStream(socket, conversationId, parseWatermark((request.query as { watermark?: unknown }).watermark));
+    },
+  });
+
+  /** Pushes the log to one socket, from the watermark on, then whatever is appended later. */
+  async function serveStream(socket: WebSocket, conversationId: string, watermark: number): Promise<void> {
+    const socketId = randomBytes(8).toString('base64url');
+    let sent = watermark;
+    let pushing = Promise.resolve();
+    let unsubscribe: Unsubscribe | undefined;
+    let closed = false;
+
+    const push = () => {
+      pushing = pushing
+        .then(async () => {
+          while (!closed) {
+            const batch = await readSince(conversationId, sent);
+            if (batch.activities.length === 0) return;
+            socket.send(JSON.stringify(batch));
+            sent = Number(batch.watermark);
+          }
+        })
+        .catch((error: unknown) => logger.warn({ err: errorSummary(error) }, 'direct line stream push failed'));
+    };
+
+    const keepAlive = setInterval(() => {
+      if (socket.readyState !== socket.OPEN) return;
+      socket.ping();
+      socket.send('');
+    }, KEEP_ALIVE_MS);
+    keepAlive.unref();
+
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(keepAlive);
+      if (sockets.get(conversationId)?.socketId === socketId) sockets.delete(conversationId);
+      await unsubscribe?.().catch(() => undefined);
+    };
+    socket.on('close', () => void close());
+    socket.on('error', () => void close());
+    socket.on('message', () => undefined); // clients send nothing on the stream; ignore anything they do
+
+    // One socket per conversation: a newer one (on any instance) replaces this one.
+    sockets.get(conversationId)?.socket.close(4000, 'replaced by a newer connection');
+    sockets.set(conversationId, { socketId, socket });
+
+    try {
+      unsubscribe = await store.subscribe(keys.channel(conversationId), (raw) => {
+        const notice = JSON.parse(raw) as Notice;
+        if (notice.type === 'activity') push();
+        else if (notice.socketId !== socketId) socket.close(4000, 'replaced by a newer connection');
+      });
+      if (closed) await unsubscribe();
+      await store.publish(keys.channel(conversationId), JSON.stringify({ type: 'socket', socketId } satisfies Notice));
+      push();
+    } catch (error) {
+      logger.warn({ err: errorSummary(error) }, 'direct line stream could not start');
+      socket.close(1011, 'try again');
+    }
+  }
+
+  return { inFlight };
+}
+
+/** Error details for logs: the kind and message of an error, never the activity it came with. */
+export function errorSummary(error: unknown): { type: string; message: string } {
+  if (error instanceof Error) return { type: error.name, message: error.message.slice(0, 200) };
+  return { type: typeof error, message: '' };
+}
+
+export function sendHttpError(reply: FastifyReply, error: HttpError): FastifyReply {
+  return reply.code(error.status).send(error.toBody());
+}

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { DirectLineClient } from '../support/directline-client.js';
+import { startTestServer } from '../support/server.js';
+
+const MENU = ['menu:rights', 'menu:safe', 'menu:check', 'menu:services', 'menu:human', 'menu:language', 'menu:privacy'];
+
+describe('the main menu and the commands (through the web chat)', () => {
+  let app: App;
+  beforeAll(async () => {
+    app = await startTestServer();
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  /** A person who has picked English and sees the menu. */
+  async function personAtMenu(): Promise<DirectLineClient> {
+    const client = new DirectLineClient(app.url);
+    await client.open();
+    await client.waitForPrompt(0);
+    const menu = await client.ask('lang:en');
+    expect(menu.suggestedActions?.actions.map((a) => a.value)).toEqual(MENU);
+    return client;
+  }
+
+  /** Sends text; returns the texts the bot said and the buttons of the prompt that followed. */
+  async function exchange(client: DirectLineClient, text: string) {
+    const before = client.botMessages().length;
+    const prompt = await client.ask(text);
+    const said = client.botMessages().slice(before).map((m) => m.text ?? '');
+    return { said, buttons: prompt.suggestedActions?.actions.map((a) => a.value) ?? [] };
+  }
+
+  it.each([
+    ['menu:language', /Which language/],
+    ['menu:privacy', /do not ask for your name/],
+    ['Privacy', /do not ask for your name/],
+    ['/help', /\/forget/],
+    ['what is this thing', /did not understand/],
+    ['/dance', /do not know that command/],
+  ])('after %s, says something useful and never leaves the person without buttons', async (text, expected) => {
+    const client = await personAtMenu();
+    const { said, buttons } = await exchange(client, text);
+    expect(said.join('\n')).toMatch(expected);
+    expect(buttons.length).toBeGreaterThan(0);
+    client.close();
+  });
+
+  it('/language changes the language at any time, and the menu follows', async () => {
+    const client = await personAtMenu();
+    const { buttons } = await exchange(client, '/language');
+    expect(buttons).toContain('lang:fa');
+    const menu = await client.ask('lang:fa');
+    expect(menu.locale).toBe('fa');
+    expect(menu.suggestedActions?.actions.map((a) => a.value)).toEqual(MENU);
+    client.close();
+  });
+
+  it('a file or sticker gets a kind answer saying what the bot can read, then the same question again', async () => {
+    const client = await personAtMenu();
+    const before = client.botMessages().length;
+    await client.send({ type: 'message', attachments: [{ contentType: 'image/png', contentUrl: 'https://x.example/a.png' }] });
+    const prompt = await client.waitForPrompt(before);
+    expect(client.botMessages().slice(before)[0]?.text).toMatch(/only read text/);
+    expect(prompt.suggestedActions?.actions.map((a) => a.value)).toEqual(MENU);
+    client.close();
+  });
+
+  it('/stop ends quietly, and any message later brings the menu back', async () => {
+    const client = await personAtMenu();
+    const before = client.botMessages().length;
+    await client.say('/stop');
+    await client.waitForBotMessages(before + 1);
+    expect(client.botMessages().at(-1)?.text).toMatch(/stopped/);
+    const menu = await client.ask('hello');
+    expect(menu.suggestedActions?.actions.map((a) => a.value)).toEqual(MENU);
+    client.close();
+  });
+});
