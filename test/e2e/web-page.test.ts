@@ -1,0 +1,86 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { describeBrowser, launchBrowser } from '../support/browser.js';
+import { startTestServer } from '../support/server.js';
+
+const EXIT_URL = 'https://weather.example.org/';
+
+describeBrowser('the web chat page on a phone', () => {
+  let app: App;
+  let browser: Browser;
+  let page: Page;
+  const requestedOrigins = new Set<string>();
+
+  beforeAll(async () => {
+    app = await startTestServer({ QUICK_EXIT_URL: EXIT_URL });
+    browser = await launchBrowser();
+    const context = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'en-US',
+    });
+    page = await context.newPage();
+    page.on('request', (request) => requestedOrigins.add(new URL(request.url()).origin));
+    // The neutral site is not on this machine's network: answer for it here.
+    await page.route(`${EXIT_URL}**`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Weather</title>' }));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('greets, offers the languages, and turns right-to-left when Arabic is picked', async () => {
+    await page.goto(app.url);
+    // Keyboard first: the first Tab lands on quick exit, and the messages are a live log.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('exit');
+    expect(await page.locator('#log').getAttribute('role')).toBe('log');
+    await expect.poll(() => page.locator('.msg.bot').count()).toBeGreaterThan(0);
+    const arabic = page.getByRole('button', { name: 'العربية' });
+    await arabic.waitFor();
+    expect(await page.evaluate(() => document.documentElement.dir)).toBe('ltr');
+    await arabic.click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.dir)).toBe('rtl');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('ar');
+  });
+
+  it('opens the menu and follows an item back to the menu', async () => {
+    const menuButtons = page.locator('#actions button');
+    await expect.poll(() => menuButtons.count()).toBe(7);
+    const before = await page.locator('.msg.bot').count();
+    await menuButtons.nth(6).click(); // Privacy
+    await expect.poll(() => page.locator('.msg.bot').count()).toBeGreaterThan(before + 1);
+    await expect.poll(() => menuButtons.count()).toBe(7);
+    // The pressed button shows as the person's message in words, not as an id.
+    const mine = await page.locator('.msg.user').last().textContent();
+    expect(mine).not.toMatch(/^menu:/);
+  });
+
+  it('answers typed text and shows it as text, never as HTML', async () => {
+    await page.fill('#input', '<img src=x onerror="window.hacked=1">');
+    await page.press('#input', 'Enter');
+    await expect.poll(() => page.locator('.msg.user').last().textContent()).toContain('<img');
+    expect(await page.locator('.msg img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { hacked?: number }).hacked)).toBeUndefined();
+  });
+
+  it('made no request to any other origin', () => {
+    expect([...requestedOrigins]).toEqual([new URL(app.url).origin]);
+  });
+
+  it('quick exit leaves for the neutral site, clears the chat, and leaves no history entry to go back to', async () => {
+    expect(await page.evaluate(() => sessionStorage.length)).toBeGreaterThan(0);
+    const historyBefore = await page.evaluate(() => history.length);
+    await page.getByRole('button', { name: /خروج|exit/i }).click();
+    await page.waitForURL(EXIT_URL);
+    expect(await page.evaluate(() => history.length)).toBe(historyBefore);
+    // Going back does not return to the chat: the chat's entry was replaced.
+    await page.goBack().catch(() => undefined);
+    expect(page.url()).not.toBe(`${app.url}/`);
+    await page.goto(app.url);
+    expect(await page.evaluate(() => sessionStorage.getItem('chat'))).toBeNull();
+  });
+});
