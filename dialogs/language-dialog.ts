@@ -8,8 +8,9 @@ import {
 import { languages, type Language } from '../src/config.js';
 import { languageOf, type BotServices } from '../src/bot/context.js';
 import { matchButton, messageWithButtons, message, type Button } from '../src/bot/replies.js';
+import { DIALOG } from './dialog-ids.js';
 
-export const LANGUAGE_DIALOG = 'language';
+export const LANGUAGE_DIALOG = DIALOG.language;
 const ASK = 'language.ask';
 const FLOW = 'language.flow';
 
@@ -44,7 +45,7 @@ export class LanguageDialog extends ComponentDialog {
   private async choose(step: WaterfallStepContext<LanguageDialogOptions>): Promise<DialogTurnResult> {
     const typed = String(step.result ?? '');
     const picked = matchButton(typed, this.buttons()) ?? matchLanguageCode(typed);
-    if (!picked) return step.replaceDialog(LANGUAGE_DIALOG, { retry: true });
+    if (!picked) return step.replaceDialog(FLOW, { retry: true } satisfies LanguageDialogOptions);
     const language = picked.replace('lang:', '') as Language;
     const profile = await this.services.profile.get(step.context, {});
     profile.language = language;

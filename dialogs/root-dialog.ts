@@ -8,31 +8,47 @@ import {
 } from 'botbuilder-dialogs';
 import { translatorOf, type BotServices } from '../src/bot/context.js';
 import { message } from '../src/bot/replies.js';
+import { AnswerDialog } from './answer-dialog.js';
+import { DIALOG, type DialogTarget } from './dialog-ids.js';
 import { LANGUAGE_DIALOG, LanguageDialog } from './language-dialog.js';
-import { MAIN_MENU_DIALOG, MainMenuDialog } from './main-menu-dialog.js';
+import { MAIN_MENU_DIALOG, MENU_ITEMS, MainMenuDialog, menuTarget, type MainMenuOptions, type MenuItem } from './main-menu-dialog.js';
+import { SearchDialog } from './search-dialog.js';
+import { ServicesDialog } from './services-dialog.js';
+import { TopicsDialog } from './topics-dialog.js';
 
-export const ROOT_DIALOG = 'root';
+export const ROOT_DIALOG = DIALOG.root;
 const FLOW = 'root.flow';
 
 /**
  * Bump when a change to the flows means a stored dialog stack could resume at a wrong step: such
  * conversations restart at the menu with a short notice instead.
  */
-export const FLOW_VERSION = 1;
+export const FLOW_VERSION = 2;
 
 export interface RootOptions {
   /** Where to start: the greeting (first contact), the language choice, or the menu. */
   start?: 'greet' | 'language' | 'menu';
+  /** With `menu`: go straight on to this flow. */
+  dispatch?: DialogTarget;
 }
 
 /** Commands work at any point of any flow; they interrupt what is going on. */
 export const COMMANDS = ['start', 'menu', 'help', 'language', 'human', 'forget', 'stop'] as const;
 
+/**
+ * The top of every conversation: the language first, then the menu. It also handles what may come
+ * at any moment: commands (/menu, /language…) and buttons of earlier messages (a menu item, a
+ * topic), which always mean the same thing wherever they are pressed.
+ */
 export class RootDialog extends ComponentDialog {
   constructor(private readonly services: BotServices) {
     super(ROOT_DIALOG);
     this.addDialog(new LanguageDialog(services));
     this.addDialog(new MainMenuDialog(services));
+    this.addDialog(new TopicsDialog(services));
+    this.addDialog(new AnswerDialog(services));
+    this.addDialog(new SearchDialog(services));
+    this.addDialog(new ServicesDialog(services));
     this.addDialog(new WaterfallDialog(FLOW, [this.chooseLanguage.bind(this), this.openMenu.bind(this)]));
     this.initialDialogId = FLOW;
   }
@@ -44,17 +60,49 @@ export class RootDialog extends ComponentDialog {
     return step.beginDialog(LANGUAGE_DIALOG, { greet: start === 'greet' });
   }
 
-  private async openMenu(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.replaceDialog(MAIN_MENU_DIALOG);
+  private async openMenu(step: WaterfallStepContext<RootOptions>): Promise<DialogTurnResult> {
+    return step.replaceDialog(MAIN_MENU_DIALOG, { dispatch: step.options?.dispatch } satisfies MainMenuOptions);
   }
 
   protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
-    const interrupted = await this.interrupt(inner);
+    const interrupted = (await this.command(inner)) ?? (await this.globalButton(inner));
     return interrupted ?? super.onContinueDialog(inner);
   }
 
+  private restart(inner: DialogContext, options: RootOptions): Promise<DialogTurnResult> {
+    return inner.cancelAllDialogs().then(() => inner.beginDialog(FLOW, options));
+  }
+
+  /** Buttons whose meaning does not depend on the question they came with. */
+  private async globalButton(inner: DialogContext): Promise<DialogTurnResult | undefined> {
+    const value = (inner.context.activity.text ?? '').trim();
+    const [kind, id = ''] = value.split(/:(.*)/s);
+    const knowledge = this.services.knowledge();
+    switch (kind) {
+      case 'nav':
+        return id === 'menu' ? this.restart(inner, { start: 'menu' }) : undefined;
+      case 'menu': {
+        if (!(MENU_ITEMS as readonly string[]).includes(id)) return undefined;
+        const target = menuTarget(id as MenuItem);
+        // Items without a flow of their own are answered by the menu itself.
+        if (!target) return undefined;
+        return this.restart(inner, { start: 'menu', dispatch: target });
+      }
+      case 'topic':
+        if (!knowledge.topic(id)) return undefined;
+        return this.restart(inner, { start: 'menu', dispatch: { id: DIALOG.answer, options: { topicId: id } } });
+      case 'svc': {
+        const topic = knowledge.topic(id);
+        if (!topic) return undefined;
+        return this.restart(inner, { start: 'menu', dispatch: { id: DIALOG.services, options: { kinds: topic.services } } });
+      }
+      default:
+        return undefined;
+    }
+  }
+
   /** Handles a command; returns undefined when the message is not one. */
-  private async interrupt(inner: DialogContext): Promise<DialogTurnResult | undefined> {
+  private async command(inner: DialogContext): Promise<DialogTurnResult | undefined> {
     const text = (inner.context.activity.text ?? '').trim();
     const command = /^\/([a-z]+)(?:@\w+)?$/i.exec(text)?.[1]?.toLowerCase();
     if (!command) return undefined;
@@ -62,11 +110,9 @@ export class RootDialog extends ComponentDialog {
     switch (command) {
       case 'start':
       case 'menu':
-        await inner.cancelAllDialogs();
-        return inner.beginDialog(FLOW, { start: 'menu' } satisfies RootOptions);
+        return this.restart(inner, { start: 'menu' });
       case 'language':
-        await inner.cancelAllDialogs();
-        return inner.beginDialog(FLOW, { start: 'language' } satisfies RootOptions);
+        return this.restart(inner, { start: 'language' });
       case 'help':
         await inner.context.sendActivity(message(t('help.text')));
         await inner.repromptDialog();
@@ -82,8 +128,7 @@ export class RootDialog extends ComponentDialog {
         } else {
           await inner.context.sendActivity(message(`${t('command.unknown')}\n${t('help.text')}`));
         }
-        await inner.cancelAllDialogs();
-        return inner.beginDialog(FLOW, { start: 'menu' } satisfies RootOptions);
+        return this.restart(inner, { start: 'menu' });
     }
   }
 }

@@ -11,6 +11,7 @@ import { HttpError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { StoreUnavailableError, type Store } from './store/store.js';
 import { createStore } from './store/create-store.js';
+import { KnowledgeBase } from './content/knowledge-base.js';
 import { registerWebChatPage } from './web-page.js';
 import { message } from './bot/replies.js';
 
@@ -29,8 +30,10 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
   const logger = options.logger ?? createLogger(config.logLevel);
   const store = await createStore({ redisUrl: config.redis?.url, keyPrefix: config.redis?.keyPrefix });
   const i18n = createI18n();
+  // Refuses to start on broken content: the error names each file, field and problem.
+  const knowledge = KnowledgeBase.load();
   const storage = new BotStorage(store, { ttlSeconds: config.retention.state });
-  const bot = new HelpBot({ config, storage, i18n, logger });
+  const bot = new HelpBot({ config, storage, i18n, logger, knowledge: () => knowledge });
   const turns = new TurnSerializer(store);
   const pseudonym = createPseudonymizer(config.secretKey);
 

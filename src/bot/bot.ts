@@ -8,6 +8,7 @@ import {
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import { FLOW_VERSION, ROOT_DIALOG, RootDialog, type RootOptions } from '../../dialogs/root-dialog.js';
 import type { Config } from '../config.js';
+import type { KnowledgeBase } from '../content/knowledge-base.js';
 import type { Logger } from '../logger.js';
 import type { BotServices, Profile } from './context.js';
 import { matchLanguage } from './i18n.js';
@@ -26,7 +27,7 @@ export class HelpBot extends ActivityHandler {
   private readonly dialogs: DialogSet;
   readonly services: BotServices;
 
-  constructor(options: { config: Config; storage: Storage; i18n: i18n; logger: Logger }) {
+  constructor(options: { config: Config; storage: Storage; i18n: i18n; logger: Logger; knowledge: () => KnowledgeBase }) {
     super();
     this.conversationState = new ConversationState(options.storage);
     this.services = {
@@ -34,6 +35,7 @@ export class HelpBot extends ActivityHandler {
       i18n: options.i18n,
       logger: options.logger,
       profile: this.conversationState.createProperty<Profile>('profile'),
+      knowledge: options.knowledge,
     };
     this.dialogs = new DialogSet(this.conversationState.createProperty<DialogState>('dialogState'));
     this.dialogs.add(new RootDialog(this.services));

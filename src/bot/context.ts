@@ -1,6 +1,7 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder-core';
 import type { i18n, TFunction } from 'i18next';
 import type { Config, Language } from '../config.js';
+import type { KnowledgeBase } from '../content/knowledge-base.js';
 import type { Logger } from '../logger.js';
 
 /** What the bot remembers about the person in this conversation: ids and settings, never text. */
@@ -20,6 +21,8 @@ export interface BotServices {
   i18n: i18n;
   logger: Logger;
   profile: StatePropertyAccessor<Profile>;
+  /** The content in force now (a reload swaps it between turns). */
+  knowledge(): KnowledgeBase;
 }
 
 export async function languageOf(services: BotServices, context: TurnContext): Promise<Language> {

@@ -1,0 +1,29 @@
+/** Ids of the flows, in one place: flows start each other by id. */
+export const DIALOG = {
+  root: 'root',
+  language: 'language',
+  mainMenu: 'mainMenu',
+  topics: 'topics',
+  answer: 'answer',
+  search: 'search',
+  services: 'services',
+  selfCheck: 'selfCheck',
+} as const;
+
+/** A flow to start, with its options (ids only, never text the person typed). */
+export interface DialogTarget {
+  id: string;
+  options: object;
+}
+
+/**
+ * What a flow hands back when it ends: the flow to go on with, if any. The main menu starts it,
+ * so flows hand over to each other without nesting ever deeper.
+ */
+export interface FlowResult {
+  next?: DialogTarget;
+}
+
+export function handOver(next: DialogTarget): FlowResult {
+  return { next };
+}

@@ -1,0 +1,61 @@
+import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { Language } from '../src/config.js';
+import type { KnowledgeBase } from '../src/content/knowledge-base.js';
+import { languageOf, type BotServices } from '../src/bot/context.js';
+import { routeFreeText } from '../src/bot/free-text.js';
+import { messageWithButtons, type Button } from '../src/bot/replies.js';
+
+import { DIALOG, handOver, type DialogTarget } from './dialog-ids.js';
+
+export const SEARCH_DIALOG = DIALOG.search;
+const ASK = 'search.ask';
+const FLOW = 'search.flow';
+
+export interface SearchOptions {
+  /** Best guesses, best first; empty when nothing matched. */
+  topicIds: string[];
+}
+
+/**
+ * Where free text leads: the answer when the match is clear, otherwise "Did you mean…" with the
+ * best three, or "nothing found" with the menu and a person; danger words first show emergency help.
+ */
+export function freeTextDialog(knowledge: KnowledgeBase, text: string, lang: Language): DialogTarget {
+  const route = routeFreeText(knowledge, text, lang);
+  switch (route.kind) {
+    case 'answer':
+      return { id: DIALOG.answer, options: { topicId: route.topicId } };
+    case 'emergency':
+      return { id: DIALOG.services, options: { emergency: true, topicIds: route.topicIds } };
+    case 'suggest':
+      return { id: SEARCH_DIALOG, options: { topicIds: route.topicIds } satisfies SearchOptions };
+  }
+}
+
+/** "Did you mean…" (or "I could not find…"), always with a way on: the menu and a person. */
+export class SearchDialog extends ComponentDialog {
+  constructor(private readonly services: BotServices) {
+    super(SEARCH_DIALOG);
+    this.addDialog(new TextPrompt(ASK));
+    this.addDialog(new WaterfallDialog(FLOW, [this.offer.bind(this), this.retry.bind(this)]));
+    this.initialDialogId = FLOW;
+  }
+
+  private async offer(step: WaterfallStepContext<SearchOptions>): Promise<DialogTurnResult> {
+    const lang = await languageOf(this.services, step.context);
+    const t = this.services.i18n.getFixedT(lang);
+    const knowledge = this.services.knowledge();
+    const suggestions: Button[] = step.options.topicIds.flatMap((id) => {
+      const text = knowledge.topicText(id, lang);
+      return text ? [{ value: `topic:${id}`, title: text.title }] : [];
+    });
+    const buttons = [...suggestions, { value: 'menu:human', title: t('nav.human') }, { value: 'nav:menu', title: t('nav.menu') }];
+    const text = suggestions.length ? t('search.didYouMean') : t('search.nothing');
+    return step.prompt(ASK, { prompt: messageWithButtons(text, buttons) });
+  }
+
+  private async retry(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const lang = await languageOf(this.services, step.context);
+    return step.endDialog(handOver(freeTextDialog(this.services.knowledge(), String(step.result ?? ''), lang)));
+  }
+}

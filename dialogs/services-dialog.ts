@@ -1,0 +1,138 @@
+import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { TFunction } from 'i18next';
+import type { Language } from '../src/config.js';
+import { languageOf, type BotServices } from '../src/bot/context.js';
+import { message, messageWithButtons, type Button } from '../src/bot/replies.js';
+import { SERVICE_KINDS, type CountryServices, type ServiceEntry, type ServiceKind } from '../src/content/schema.js';
+import { DIALOG, handOver } from './dialog-ids.js';
+import { freeTextDialog } from './search-dialog.js';
+
+export const SERVICES_DIALOG = DIALOG.services;
+const ASK_COUNTRY = 'services.askCountry';
+const ASK_NEXT = 'services.askNext';
+const FLOW = 'services.flow';
+
+/** The countries offered as buttons, two pages of six; any other is typed. */
+const COUNTRY_PAGES = [
+  ['IT', 'GR', 'ES', 'DE', 'FR', 'GB'],
+  ['US', 'MX', 'TR', 'TH', 'MY', 'QA'],
+];
+
+export interface ServicesOptions {
+  /** Only these kinds (emergency is always shown first). All kinds when absent. */
+  kinds?: ServiceKind[];
+  /** Someone wrote words of danger: emergency help first, with a word saying so. */
+  emergency?: boolean;
+  /** Topics to offer after the list (the search results behind an emergency). */
+  topicIds?: string[];
+  /** Ask the country again even if one is remembered ("Change country"). */
+  askCountry?: boolean;
+  page?: number;
+  /** Ask for the country's name as text (it is not among the buttons). */
+  typeCountry?: boolean;
+}
+
+/**
+ * "Find help near me": the country is asked once and remembered, then the services of that country
+ * by kind, with tappable numbers and the date each entry was last checked.
+ */
+export class ServicesDialog extends ComponentDialog {
+  constructor(private readonly services: BotServices) {
+    super(SERVICES_DIALOG);
+    this.addDialog(new TextPrompt(ASK_COUNTRY));
+    this.addDialog(new TextPrompt(ASK_NEXT));
+    this.addDialog(
+      new WaterfallDialog(FLOW, [this.askCountry.bind(this), this.show.bind(this), this.next.bind(this)]),
+    );
+    this.initialDialogId = FLOW;
+  }
+
+  private async askCountry(step: WaterfallStepContext<ServicesOptions>): Promise<DialogTurnResult> {
+    const lang = await languageOf(this.services, step.context);
+    const t = this.services.i18n.getFixedT(lang);
+    const profile = await this.services.profile.get(step.context, {});
+    if (step.options.emergency) await step.context.sendActivity(message(t('search.danger')));
+    if (profile.country && !step.options.askCountry) return step.next(`country:${profile.country}`);
+    if (step.options.typeCountry) return step.prompt(ASK_COUNTRY, { prompt: message(t('services.typeCountry')) });
+    const page = step.options.page ?? 0;
+    const knowledge = this.services.knowledge();
+    const buttons: Button[] = (COUNTRY_PAGES[page] ?? []).flatMap((code) => {
+      const country = knowledge.content.countries.get(code);
+      return country ? [{ value: `country:${code}`, title: country.names[lang] }] : [];
+    });
+    buttons.push(
+      page + 1 < COUNTRY_PAGES.length
+        ? { value: 'nav:moreCountries', title: t('nav.moreCountries') }
+        : { value: 'nav:otherCountry', title: t('nav.otherCountry') },
+    );
+    return step.prompt(ASK_COUNTRY, { prompt: messageWithButtons(t('services.askCountry'), buttons) });
+  }
+
+  private async show(step: WaterfallStepContext<ServicesOptions>): Promise<DialogTurnResult> {
+    const lang = await languageOf(this.services, step.context);
+    const t = this.services.i18n.getFixedT(lang);
+    const answer = String(step.result ?? '').trim();
+    if (answer === 'nav:moreCountries') {
+      return step.replaceDialog(FLOW, { ...step.options, emergency: false, askCountry: true, page: (step.options.page ?? 0) + 1 });
+    }
+    if (answer === 'nav:otherCountry') {
+      return step.replaceDialog(FLOW, { ...step.options, emergency: false, askCountry: true, typeCountry: true });
+    }
+    const knowledge = this.services.knowledge();
+    const code = answer.startsWith('country:') ? answer.slice(8) : knowledge.countries.match(answer);
+    const profile = await this.services.profile.get(step.context, {});
+    if (!code || !knowledge.content.countries.has(code)) {
+      // Not a country we list: the international help, and the text may be a question after all.
+      await step.context.sendActivity(message(t('services.unknownCountry')));
+      profile.country = 'INT';
+    } else {
+      profile.country = code;
+    }
+    const country = knowledge.servicesFor(profile.country);
+    await step.context.sendActivity(message(renderServices(country, step.options.kinds, lang, t)));
+
+    const suggestions: Button[] = (step.options.topicIds ?? []).slice(0, 2).flatMap((id) => {
+      const text = knowledge.topicText(id, lang);
+      return text ? [{ value: `topic:${id}`, title: text.title }] : [];
+    });
+    const buttons: Button[] = [
+      ...suggestions,
+      { value: 'menu:human', title: t('nav.human') },
+      { value: 'nav:changeCountry', title: t('nav.changeCountry') },
+      { value: 'nav:menu', title: t('nav.menu') },
+    ];
+    return step.prompt(ASK_NEXT, { prompt: messageWithButtons(t('answer.next'), buttons) });
+  }
+
+  private async next(step: WaterfallStepContext<ServicesOptions>): Promise<DialogTurnResult> {
+    const text = String(step.result ?? '');
+    if (text === 'nav:changeCountry') {
+      return step.replaceDialog(FLOW, { kinds: step.options.kinds, askCountry: true } satisfies ServicesOptions);
+    }
+    return step.endDialog(handOver(freeTextDialog(this.services.knowledge(), text, await languageOf(this.services, step.context))));
+  }
+}
+
+/** The services of a country as short Markdown: by kind, emergency first, numbers as tel: links. */
+export function renderServices(country: CountryServices, kinds: ServiceKind[] | undefined, lang: Language, t: TFunction): string {
+  const wanted = new Set<ServiceKind>(kinds?.length ? ['emergency', ...kinds] : SERVICE_KINDS);
+  const lines = [t('services.heading', { country: country.names[lang] })];
+  for (const kind of SERVICE_KINDS) {
+    if (!wanted.has(kind)) continue;
+    const entries = country.services.filter((s) => s.kind === kind);
+    if (entries.length === 0) continue;
+    lines.push('', `**${t(`services.kinds.${kind}`)}**`);
+    for (const entry of entries) lines.push(`- ${renderEntry(entry, t)}`);
+  }
+  lines.push('', t('services.verify'));
+  return lines.join('\n');
+}
+
+function renderEntry(entry: ServiceEntry, t: TFunction): string {
+  const parts = [entry.organisation];
+  if (entry.phone) parts.push(`[${entry.phone}](tel:${entry.phone.replace(/[^+\d]/g, '')})`);
+  if (entry.web) parts.push(`[${new URL(entry.web).hostname.replace(/^www\./, '')}](${entry.web})`);
+  if (entry.hours) parts.push(entry.hours);
+  parts.push(t('services.checked', { date: entry.checked }));
+  return parts.join(' · ');
+}

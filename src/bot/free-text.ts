@@ -1,0 +1,22 @@
+import type { Language } from '../config.js';
+import type { KnowledgeBase } from '../content/knowledge-base.js';
+import { isClearMatch } from '../content/search.js';
+
+/** Where a message that no button explains should lead: a dialog id and its options (ids only). */
+export type FreeTextRoute =
+  | { kind: 'answer'; topicId: string }
+  | { kind: 'suggest'; topicIds: string[] }
+  | { kind: 'emergency'; topicIds: string[] };
+
+/**
+ * Decides what free text means. Danger words always lead to emergency help first; otherwise a
+ * clear match is answered, an unclear one offers the best three, and nothing offers the menu and a
+ * person. Pure: the text is used here and never stored.
+ */
+export function routeFreeText(knowledge: KnowledgeBase, text: string, lang: Language): FreeTextRoute {
+  const results = knowledge.search.search(text, lang, { limit: 3 });
+  const topicIds = results.map((r) => r.id);
+  if (knowledge.danger.detect(text)) return { kind: 'emergency', topicIds };
+  if (isClearMatch(results)) return { kind: 'answer', topicId: results[0]!.id };
+  return { kind: 'suggest', topicIds };
+}

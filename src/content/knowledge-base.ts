@@ -1,0 +1,43 @@
+import type { Language } from '../config.js';
+import { CountryMatcher } from './countries.js';
+import { DangerDetector } from './danger.js';
+import { loadContent, type Content, type Topic, type TopicText } from './load.js';
+import type { CountryServices } from './schema.js';
+import { SearchIndex } from './search.js';
+
+/** The loaded content with everything built from it: search, country names, danger phrases. */
+export class KnowledgeBase {
+  readonly search: SearchIndex;
+  readonly countries: CountryMatcher;
+
+  constructor(
+    readonly content: Content,
+    readonly danger: DangerDetector,
+  ) {
+    this.search = new SearchIndex(content);
+    this.countries = new CountryMatcher(content);
+  }
+
+  static load(dir = 'content'): KnowledgeBase {
+    return new KnowledgeBase(loadContent(dir), DangerDetector.load(`${dir}/safety/danger-phrases.yaml`));
+  }
+
+  topic(id: string): Topic | undefined {
+    return this.content.topics.get(id);
+  }
+
+  /** A topic's text in the person's language, or in English while a translation is missing. */
+  topicText(id: string, lang: Language): TopicText | undefined {
+    const topic = this.content.topics.get(id);
+    return topic?.texts[lang] ?? topic?.texts.en;
+  }
+
+  topicsIn(category: string): Topic[] {
+    return [...this.content.topics.values()].filter((t) => t.category === category);
+  }
+
+  /** Services of a country, or the international list for a country without one. */
+  servicesFor(country: string | undefined): CountryServices {
+    return this.content.countries.get(country ?? 'INT') ?? this.content.countries.get('INT')!;
+  }
+}
