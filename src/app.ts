@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './logger.js';
 import { StoreUnavailableError, type Store } from './store/store.js';
 import { createStore } from './store/create-store.js';
 import { KnowledgeBase } from './content/knowledge-base.js';
+import { ContentError, formatProblem } from './content/load.js';
 import { registerWebChatPage } from './web-page.js';
 import { message } from './bot/replies.js';
 
@@ -21,17 +22,23 @@ export interface App {
   server: FastifyInstance;
   store: Store;
   logger: Logger;
+  /**
+   * Reads the content files again. Broken content is refused (the problems are returned) and the
+   * bot keeps answering with the last good content.
+   */
+  reloadContent(): { ok: true } | { ok: false; problems: string[] };
   /** Stops taking requests, lets running turns finish, closes the store. */
   close(): Promise<void>;
 }
 
 /** Builds every part from the configuration and starts listening. */
-export async function startApp(config: Config, options: { logger?: Logger } = {}): Promise<App> {
+export async function startApp(config: Config, options: { logger?: Logger; contentDir?: string } = {}): Promise<App> {
+  const contentDir = options.contentDir ?? 'content';
   const logger = options.logger ?? createLogger(config.logLevel);
-  const store = await createStore({ redisUrl: config.redis?.url, keyPrefix: config.redis?.keyPrefix });
-  const i18n = createI18n();
   // Refuses to start on broken content: the error names each file, field and problem.
-  const knowledge = KnowledgeBase.load();
+  let knowledge = KnowledgeBase.load(contentDir);
+  const i18n = createI18n();
+  const store = await createStore({ redisUrl: config.redis?.url, keyPrefix: config.redis?.keyPrefix });
   const storage = new BotStorage(store, { ttlSeconds: config.retention.state });
   const bot = new HelpBot({ config, storage, i18n, logger, knowledge: () => knowledge });
   const turns = new TurnSerializer(store);
@@ -66,12 +73,14 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
 
   await server.register(websocket, { options: { maxPayload: 4096 } });
 
-  let contentLoaded = true;
+  // While shutting down, /readyz says so, so that a load balancer stops sending new work here.
+  let draining = false;
   server.get('/healthz', async () => ({ status: 'ok' }));
   server.get('/readyz', async (_request, reply) => {
     const storeUp = await store.ping().catch(() => false);
-    const ready = storeUp && contentLoaded;
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', store: storeUp, content: contentLoaded });
+    const contentLoaded = knowledge.content.topics.size > 0;
+    const ready = storeUp && contentLoaded && !draining;
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', store: storeUp, content: contentLoaded, draining });
   });
 
   const { inFlight } = registerDirectLine(server, directLine, directLineAdapter, (context) => bot.run(context));
@@ -87,8 +96,19 @@ export async function startApp(config: Config, options: { logger?: Logger } = {}
     server,
     store,
     logger,
+    reloadContent() {
+      try {
+        knowledge = KnowledgeBase.load(contentDir);
+        logger.info({ topics: knowledge.content.topics.size, countries: knowledge.content.countries.size }, 'content reloaded');
+        return { ok: true };
+      } catch (error) {
+        const problems = error instanceof ContentError ? error.problems.map(formatProblem) : [String(error)];
+        logger.error({ problems }, 'content reload refused; keeping the last good content');
+        return { ok: false, problems };
+      }
+    },
     async close() {
-      contentLoaded = false;
+      draining = true;
       await server.close();
       await Promise.allSettled([...inFlight]);
       await store.close();

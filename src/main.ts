@@ -21,6 +21,10 @@ async function main(): Promise<void> {
   const app = await startApp(config, { logger });
   logger.info({ url: app.url, store: app.store.kind, telegram: Boolean(config.telegram) }, 'listening');
 
+  // Editors change files in content/ and send SIGHUP: the bot takes the new content, or keeps the
+  // last good one and logs what is wrong.
+  process.on('SIGHUP', () => app.reloadContent());
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

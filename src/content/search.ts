@@ -31,8 +31,9 @@ const FIELD_WEIGHTS = { keywords: 3, title: 2.5, questions: 2, body: 0.6 } as co
 type Field = keyof typeof FIELD_WEIGHTS;
 const BM25_K1 = 1.2;
 const BM25_B = 0.5;
-/** Above this, a result counts as a clear answer (see `isClearMatch`). */
-export const CLEAR_SCORE = 0.45;
+/** A clear answer scores at least this, and the next one at most this share of it (see isClearMatch). */
+export const CLEAR_SCORE = 0.3;
+const CLEAR_RATIO = 0.92;
 
 interface Doc {
   id: string;
@@ -45,8 +46,10 @@ interface LanguageIndex {
   docs: Doc[];
   df: Map<string, number>;
   avgLength: number;
-  /** Fuzzy matchers over the index's terms, one per first letter. */
+  /** Fuzzy matchers over the index's terms, by first letter and length. */
   fuzzy: Map<string, Fuse<string>>;
+  /** Fuzzy lookups already made: people misspell the same words again and again. */
+  typos: Map<string, Array<[string, number]>>;
 }
 
 export class SearchIndex {
@@ -98,11 +101,15 @@ export class SearchIndex {
   }
 }
 
-/** A clear answer: a good score, well ahead of the next one. */
+/**
+ * A clear answer: a fair score, well ahead of the next one. Measured on the benchmark questions,
+ * about nine in ten questions count as clear, and fewer than one in fifteen of those is wrong;
+ * the others get "Did you mean…" with the best three.
+ */
 export function isClearMatch(results: SearchResult[]): boolean {
   const [first, second] = results;
   if (!first || first.score < CLEAR_SCORE) return false;
-  return !second || first.score - second.score >= 0.08 || first.score >= 0.8;
+  return !second || second.score / first.score <= CLEAR_RATIO;
 }
 
 function buildIndex(content: Content, lang: Language): LanguageIndex {
@@ -141,7 +148,7 @@ function buildIndex(content: Content, lang: Language): LanguageIndex {
   const fuzzy = new Map(
     [...buckets].map(([first, terms]) => [first, new Fuse(terms, { threshold: 0.3, includeScore: true, ignoreLocation: true })]),
   );
-  return { docs, df, avgLength: docs.reduce((a, d) => a + d.length, 0) / Math.max(1, docs.length), fuzzy };
+  return { docs, df, avgLength: docs.reduce((a, d) => a + d.length, 0) / Math.max(1, docs.length), fuzzy, typos: new Map() };
 }
 
 /** Query words to index terms with a weight: 1 for the same stem, less for a typo or a longer form. */
@@ -155,13 +162,26 @@ function expandQuery(index: LanguageIndex, tokens: string[], lang: Language, fuz
       continue;
     }
     if (!fuzzy || term.length < 4) continue;
-    for (let length = term.length - 1; length <= term.length + 1; length++) {
-      for (const hit of index.fuzzy.get(bucketKey(term[0]!, length))?.search(term, { limit: 2 }) ?? []) {
-        add(hit.item, 0.75 * (1 - (hit.score ?? 1)));
-      }
-    }
+    for (const [match, weight] of typoMatches(index, term)) add(match, weight);
   }
   return terms;
+}
+
+const TYPO_MEMO_LIMIT = 50_000;
+
+function typoMatches(index: LanguageIndex, term: string): Array<[string, number]> {
+  let matches = index.typos.get(term);
+  if (!matches) {
+    matches = [];
+    for (let length = term.length - 1; length <= term.length + 1; length++) {
+      for (const hit of index.fuzzy.get(bucketKey(term[0]!, length))?.search(term, { limit: 2 }) ?? []) {
+        matches.push([hit.item, 0.75 * (1 - (hit.score ?? 1))]);
+      }
+    }
+    if (index.typos.size >= TYPO_MEMO_LIMIT) index.typos.clear();
+    index.typos.set(term, matches);
+  }
+  return matches;
 }
 
 function bucketKey(first: string, length: number): string {

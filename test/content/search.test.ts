@@ -1,0 +1,78 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Language } from '../../src/config.js';
+import { KnowledgeBase } from '../../src/content/knowledge-base.js';
+import { isClearMatch } from '../../src/content/search.js';
+import { routeFreeText } from '../../src/bot/free-text.js';
+
+let knowledge: KnowledgeBase;
+beforeAll(() => {
+  knowledge = KnowledgeBase.load();
+});
+
+describe('search over the real content', () => {
+  it.each([
+    ['en', 'my boss took my pasport', 'rights.documents'],
+    ['en', 'they dont pay me for 3 months', 'rights.unpaid_wages'],
+    ['fr', 'mon patron a pris mon passeport', 'rights.documents'],
+    ['es', 'me quiero regresar a mi pais, hay ayuda?', 'safe.return'],
+    ['ar', 'الكفيل اخذ جوازي', 'rights.documents'],
+    ['fa', 'کارفرما پاسپورتم را گرفته', 'rights.documents'],
+    ['ru', 'работодатель забрал паспорт', 'rights.documents'],
+    ['uk', 'роботодавець забрав паспорт', 'rights.documents'],
+  ] as Array<[Language, string, string]>)('%s: "%s" → %s', (lang, query, expected) => {
+    expect(knowledge.search.search(query, lang)[0]?.id).toBe(expected);
+  });
+
+  it('answers in the person language what they typed in another one', () => {
+    const results = knowledge.search.search('my boss took my passport', 'fr');
+    expect(results[0]?.id).toBe('rights.documents');
+  });
+
+  it('finds nothing for words that mean nothing', () => {
+    expect(knowledge.search.search('xqzv blorp wug', 'en')).toEqual([]);
+    expect(isClearMatch(knowledge.search.search('xqzv blorp wug', 'en'))).toBe(false);
+  });
+
+  it('ranks scores from best to worst, between 0 and 1', () => {
+    const scores = knowledge.search.search('passport', 'en').map((r) => r.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    for (const s of scores) expect(s).toBeGreaterThan(0), expect(s).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('free text routing', () => {
+  it.each([
+    ['en', 'they kidnapped my brother and want ransom'],
+    ['en', 'HE BEAT ME and I am scared'],
+  ] as Array<[Language, string]>)('danger words put emergency help first: %s "%s"', (lang, text) => {
+    expect(routeFreeText(knowledge, text, lang).kind).toBe('emergency');
+  });
+
+  it('answers a clear question directly', () => {
+    expect(routeFreeText(knowledge, 'my boss took my passport', 'en')).toEqual({ kind: 'answer', topicId: 'rights.documents' });
+  });
+
+  it('offers at most three guesses when unsure, and none when nothing matches', () => {
+    const unsure = routeFreeText(knowledge, 'xqzv blorp wug', 'en');
+    expect(unsure).toEqual({ kind: 'suggest', topicIds: [] });
+  });
+});
+
+describe('countries typed in any language', () => {
+  it.each([
+    ['Italy', 'IT'],
+    ['italia', 'IT'],
+    ['Deutschland', 'DE'],
+    ['Германия', 'DE'],
+    ['آلمان', 'DE'],
+    ['ألمانيا', 'DE'],
+    ['i am in greece now', 'GR'],
+    ['Espana', 'ES'],
+    ['Туреччина', 'TR'],
+    ['Malasia', 'MY'],
+    ['Qatr', 'QA'],
+    ['Atlantis', undefined],
+  ])('%s → %s', (typed, code) => {
+    expect(knowledge.countries.match(typed)).toBe(code);
+  });
+});
