@@ -8,6 +8,8 @@ export const DIALOG = {
   search: 'search',
   services: 'services',
   selfCheck: 'selfCheck',
+  handoff: 'handoff',
+  privacy: 'privacy',
 } as const;
 
 /** A flow to start, with its options (ids only, never text the person typed). */
@@ -22,6 +24,8 @@ export interface DialogTarget {
  */
 export interface FlowResult {
   next?: DialogTarget;
+  /** The bot steps back and stays quiet (a person is taking over the chat). */
+  quiet?: boolean;
 }
 
 export function handOver(next: DialogTarget): FlowResult {

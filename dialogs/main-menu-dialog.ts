@@ -7,9 +7,16 @@ import {
 } from 'botbuilder-dialogs';
 import type { TFunction } from 'i18next';
 import { languageOf, type BotServices } from '../src/bot/context.js';
-import { matchButton, message, messageWithButtons, type Button } from '../src/bot/replies.js';
+import { matchButton, messageWithButtons, type Button } from '../src/bot/replies.js';
 import { DIALOG, type DialogTarget, type FlowResult } from './dialog-ids.js';
-import { freeTextDialog } from './search-dialog.js';
+import { AnswerDialog } from './answer-dialog.js';
+import { HandoffDialog } from './handoff-dialog.js';
+import { LanguageDialog } from './language-dialog.js';
+import { PrivacyDialog } from './privacy-dialog.js';
+import { freeTextDialog, SearchDialog } from './search-dialog.js';
+import { SelfCheckDialog } from './self-check-dialog.js';
+import { ServicesDialog } from './services-dialog.js';
+import { TopicsDialog } from './topics-dialog.js';
 
 export const MAIN_MENU_DIALOG = DIALOG.mainMenu;
 const ASK = 'mainMenu.ask';
@@ -31,18 +38,22 @@ export function menuButtons(t: TFunction): Button[] {
   return MENU_ITEMS.map((item) => ({ value: `menu:${item}`, title: t(`menu.${item}`) }));
 }
 
-/** The flow behind a menu item; undefined for items answered with a message. */
-export function menuTarget(item: MenuItem): DialogTarget | undefined {
+/** The flow behind a menu item. */
+export function menuTarget(item: MenuItem): DialogTarget {
   switch (item) {
     case 'rights':
     case 'safe':
       return { id: DIALOG.topics, options: { category: item } };
     case 'services':
       return { id: DIALOG.services, options: {} };
+    case 'check':
+      return { id: DIALOG.selfCheck, options: {} };
     case 'language':
       return { id: DIALOG.language, options: {} };
-    default:
-      return undefined;
+    case 'human':
+      return { id: DIALOG.handoff, options: {} };
+    case 'privacy':
+      return { id: DIALOG.privacy, options: {} };
   }
 }
 
@@ -55,6 +66,11 @@ export class MainMenuDialog extends ComponentDialog {
     super(MAIN_MENU_DIALOG);
     this.addDialog(new TextPrompt(ASK));
     this.addDialog(new WaterfallDialog(FLOW, [this.ask.bind(this), this.route.bind(this)]));
+    // The flows run inside the menu, so they are registered here: a reprompt looks for the active
+    // flow among this dialog's own children.
+    for (const Flow of [LanguageDialog, TopicsDialog, AnswerDialog, SearchDialog, ServicesDialog, SelfCheckDialog, HandoffDialog, PrivacyDialog]) {
+      this.addDialog(new Flow(services));
+    }
     this.initialDialogId = FLOW;
   }
 
@@ -71,21 +87,15 @@ export class MainMenuDialog extends ComponentDialog {
 
   private async route(step: WaterfallStepContext<MainMenuOptions>): Promise<DialogTurnResult> {
     if (step.options?.dispatched) {
-      const next = (step.result as FlowResult | undefined)?.next;
-      return step.replaceDialog(FLOW, next ? { dispatch: next } : { again: true });
+      const result = step.result as FlowResult | undefined;
+      if (result?.quiet) return step.endDialog();
+      return step.replaceDialog(FLOW, result?.next ? { dispatch: result.next } : { again: true });
     }
     const lang = await languageOf(this.services, step.context);
     const t = this.services.i18n.getFixedT(lang);
     const typed = String(step.result ?? '');
     const item = matchButton(typed, menuButtons(t))?.replace('menu:', '') as MenuItem | undefined;
     if (!item) return step.replaceDialog(FLOW, { dispatch: freeTextDialog(this.services.knowledge(), typed, lang) });
-    const target = menuTarget(item);
-    if (target) return step.replaceDialog(FLOW, { dispatch: target });
-    if (item === 'privacy') {
-      await step.context.sendActivity(message(t('privacy.summary', { days: Math.round(this.services.config.retention.state / 86_400) })));
-    } else {
-      await step.context.sendActivity(message(t('menu.comingSoon', { item: t(`menu.${item}`) })));
-    }
-    return step.replaceDialog(FLOW, { again: true });
+    return step.replaceDialog(FLOW, { dispatch: menuTarget(item) });
   }
 }

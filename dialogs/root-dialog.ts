@@ -8,13 +8,9 @@ import {
 } from 'botbuilder-dialogs';
 import { translatorOf, type BotServices } from '../src/bot/context.js';
 import { message } from '../src/bot/replies.js';
-import { AnswerDialog } from './answer-dialog.js';
 import { DIALOG, type DialogTarget } from './dialog-ids.js';
 import { LANGUAGE_DIALOG, LanguageDialog } from './language-dialog.js';
 import { MAIN_MENU_DIALOG, MENU_ITEMS, MainMenuDialog, menuTarget, type MainMenuOptions, type MenuItem } from './main-menu-dialog.js';
-import { SearchDialog } from './search-dialog.js';
-import { ServicesDialog } from './services-dialog.js';
-import { TopicsDialog } from './topics-dialog.js';
 
 export const ROOT_DIALOG = DIALOG.root;
 const FLOW = 'root.flow';
@@ -45,10 +41,6 @@ export class RootDialog extends ComponentDialog {
     super(ROOT_DIALOG);
     this.addDialog(new LanguageDialog(services));
     this.addDialog(new MainMenuDialog(services));
-    this.addDialog(new TopicsDialog(services));
-    this.addDialog(new AnswerDialog(services));
-    this.addDialog(new SearchDialog(services));
-    this.addDialog(new ServicesDialog(services));
     this.addDialog(new WaterfallDialog(FLOW, [this.chooseLanguage.bind(this), this.openMenu.bind(this)]));
     this.initialDialogId = FLOW;
   }
@@ -57,11 +49,18 @@ export class RootDialog extends ComponentDialog {
     const profile = await this.services.profile.get(step.context, {});
     const start = step.options?.start ?? (profile.language ? 'menu' : 'greet');
     if (start === 'menu' && profile.language) return step.next();
-    return step.beginDialog(LANGUAGE_DIALOG, { greet: start === 'greet' });
+    // Someone new is greeted first, whatever they wrote (a /start, a question).
+    return step.beginDialog(LANGUAGE_DIALOG, { greet: start !== 'language' || !profile.language });
   }
 
   private async openMenu(step: WaterfallStepContext<RootOptions>): Promise<DialogTurnResult> {
     return step.replaceDialog(MAIN_MENU_DIALOG, { dispatch: step.options?.dispatch } satisfies MainMenuOptions);
+  }
+
+  /** A command or a button can also be the first message of a turn with no flow running. */
+  protected override async onBeginDialog(inner: DialogContext, options?: RootOptions): Promise<DialogTurnResult> {
+    const interrupted = options?.start ? undefined : ((await this.command(inner)) ?? (await this.globalButton(inner)));
+    return interrupted ?? super.onBeginDialog(inner, options);
   }
 
   protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
@@ -83,11 +82,12 @@ export class RootDialog extends ComponentDialog {
         return id === 'menu' ? this.restart(inner, { start: 'menu' }) : undefined;
       case 'menu': {
         if (!(MENU_ITEMS as readonly string[]).includes(id)) return undefined;
-        const target = menuTarget(id as MenuItem);
-        // Items without a flow of their own are answered by the menu itself.
-        if (!target) return undefined;
-        return this.restart(inner, { start: 'menu', dispatch: target });
+        return this.restart(inner, { start: 'menu', dispatch: menuTarget(id as MenuItem) });
       }
+      case 'human':
+        // From an urgent self-check result: first in the queue.
+        if (id !== 'urgent') return undefined;
+        return this.restart(inner, { start: 'menu', dispatch: { id: DIALOG.handoff, options: { urgent: true } } });
       case 'topic':
         if (!knowledge.topic(id)) return undefined;
         return this.restart(inner, { start: 'menu', dispatch: { id: DIALOG.answer, options: { topicId: id } } });
@@ -113,6 +113,10 @@ export class RootDialog extends ComponentDialog {
         return this.restart(inner, { start: 'menu' });
       case 'language':
         return this.restart(inner, { start: 'language' });
+      case 'human':
+        return this.restart(inner, { start: 'menu', dispatch: { id: DIALOG.handoff, options: {} } });
+      case 'forget':
+        return this.restart(inner, { start: 'menu', dispatch: { id: DIALOG.privacy, options: { forget: true } } });
       case 'help':
         await inner.context.sendActivity(message(t('help.text')));
         await inner.repromptDialog();
@@ -122,12 +126,7 @@ export class RootDialog extends ComponentDialog {
         await inner.context.sendActivity(message(t('stop.done')));
         return { status: DialogTurnStatus.complete };
       default:
-        // /human and /forget are served by later flows; until then they say so and show the menu.
-        if ((COMMANDS as readonly string[]).includes(command)) {
-          await inner.context.sendActivity(message(t('menu.comingSoon', { item: `/${command}` })));
-        } else {
-          await inner.context.sendActivity(message(`${t('command.unknown')}\n${t('help.text')}`));
-        }
+        await inner.context.sendActivity(message(`${t('command.unknown')}\n${t('help.text')}`));
         return this.restart(inner, { start: 'menu' });
     }
   }

@@ -24,6 +24,8 @@ export function freeTextDialog(knowledge: KnowledgeBase, text: string, lang: Lan
   const route = routeFreeText(knowledge, text, lang);
   switch (route.kind) {
     case 'answer':
+      // "I want to talk to someone" is a request, not a question: go straight to the queue.
+      if (route.topicId === 'help.human') return { id: DIALOG.handoff, options: {} };
       return { id: DIALOG.answer, options: { topicId: route.topicId } };
     case 'emergency':
       return { id: DIALOG.services, options: { emergency: true, topicIds: route.topicIds } };

@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, transform } from 'esbuild';
+import { buildConsole } from './build-console.mjs';
 
 const out = 'dist/web';
 mkdirSync(out, { recursive: true });
@@ -36,3 +37,6 @@ const sizes = Object.fromEntries(
 const total = Object.values(sizes).reduce((a, b) => a + b, 0);
 writeFileSync(join(out, 'size.json'), JSON.stringify({ gzippedBytes: sizes, total }, null, 2));
 if (!process.env.QUIET_BUILD) console.log(`web chat first view: ${total} bytes gzipped (${JSON.stringify(sizes)})`);
+
+// The hotline console (staff only; not part of the chat's weight budget).
+await buildConsole(out);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { parseOpeningHours, type OpeningHours } from './handoff/opening-hours.js';
 
 /**
  * Every setting comes from the environment and is checked here, once, at startup. A wrong value
@@ -49,6 +50,14 @@ const schema = z
     DEFAULT_LANGUAGE: z.enum(LANGUAGES).default('en'),
     QUICK_EXIT_URL: z.string().url('must be a full URL').default('https://www.google.com/'),
 
+    HANDOFF_HOURS: z.string().min(1).default('mon-sun 00:00-24:00'),
+    HANDOFF_TIMEZONE: z.string().min(1).default('UTC'),
+    HANDOFF_HOLIDAYS: z.string().default(''),
+    HANDOFF_WAIT_SECONDS: z.coerce.number().int().min(10).max(24 * 3600).default(300),
+    HANDOFF_MAX_CHATS: z.coerce.number().int().min(1).max(50).default(5),
+    STAFF_FILE: z.string().min(1).default('staff.json'),
+    SESSION_TTL_SECONDS: seconds(8 * 3600),
+
     TELEGRAM_BOT_TOKEN: z.preprocess(
       emptyToUndefined,
       z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'does not look like a BotFather token (digits, a colon, then letters)').optional(),
@@ -61,6 +70,12 @@ const schema = z
     ),
   })
   .superRefine((env, ctx) => {
+    try {
+      parseOpeningHours(env.HANDOFF_HOURS, env.HANDOFF_TIMEZONE, splitList(env.HANDOFF_HOLIDAYS));
+    } catch (error) {
+      const message = (error as Error).message;
+      ctx.addIssue({ code: 'custom', path: [message.startsWith('"' + env.HANDOFF_TIMEZONE) ? 'HANDOFF_TIMEZONE' : message.startsWith('holiday') ? 'HANDOFF_HOLIDAYS' : 'HANDOFF_HOURS'], message });
+    }
     if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'is required when TELEGRAM_WEBHOOK_URL is set' });
     }
@@ -95,6 +110,8 @@ export interface Config {
   defaultLanguage: Language;
   quickExitUrl: string;
   telegram?: { token: string; apiRoot?: string; webhook?: { url: string; secret: string } };
+  handoff: { hours: OpeningHours; waitSeconds: number; maxChats: number };
+  console: { staffFile: string; sessionTtlSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -134,6 +151,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits: { maxMessageChars: e.MAX_MESSAGE_CHARS, maxBodyBytes: e.MAX_BODY_BYTES, ratePerMinute: e.RATE_LIMIT_PER_MINUTE },
     defaultLanguage: e.DEFAULT_LANGUAGE,
     quickExitUrl: e.QUICK_EXIT_URL,
+    handoff: {
+      hours: parseOpeningHours(e.HANDOFF_HOURS, e.HANDOFF_TIMEZONE, splitList(e.HANDOFF_HOLIDAYS)),
+      waitSeconds: e.HANDOFF_WAIT_SECONDS,
+      maxChats: e.HANDOFF_MAX_CHATS,
+    },
+    console: { staffFile: e.STAFF_FILE, sessionTtlSeconds: e.SESSION_TTL_SECONDS },
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {
           token: e.TELEGRAM_BOT_TOKEN,
@@ -142,6 +165,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
   };
+}
+
+function splitList(value: string): string[] {
+  return value.split(',').map((v) => v.trim()).filter(Boolean);
 }
 
 /** Secrets are never echoed back, not even in an error message. */

@@ -5,8 +5,8 @@ import pino, { type Logger } from 'pino';
  * after `pseudonym()`, and the request serializer keeps the route pattern, not the URL (which can
  * hold a Direct Line token or a conversation id).
  */
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: undefined,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.text', '*.token'], censor: '[redacted]' },
@@ -14,7 +14,8 @@ export function createLogger(level: string): Logger {
       req: (req: { method?: string; routeOptions?: { url?: string } }) => ({ method: req.method, route: req.routeOptions?.url }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };

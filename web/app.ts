@@ -97,8 +97,11 @@ async function send(text: string, buttonTitle?: string): Promise<void> {
   if (buttonTitle) activity.channelData = { postBack: true, title: buttonTitle };
   try {
     await post(session, activity);
+    setStatus();
   } catch {
-    setStatus(navigator.onLine ? 'reconnecting' : 'offline');
+    // Nothing is lost: what was typed goes back into the box to send again.
+    if (!buttonTitle && !input.value) input.value = text;
+    setStatus(navigator.onLine ? 'retry' : 'offline');
   }
 }
 

@@ -7,12 +7,17 @@ import {
 } from 'botbuilder-core';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import { FLOW_VERSION, ROOT_DIALOG, RootDialog, type RootOptions } from '../../dialogs/root-dialog.js';
-import type { Config } from '../config.js';
+import type { Assessment } from '../assessment/definition.js';
+import type { Config, Language } from '../config.js';
 import type { KnowledgeBase } from '../content/knowledge-base.js';
 import type { Logger } from '../logger.js';
+import type { Store } from '../store/store.js';
 import type { BotServices, Profile } from './context.js';
 import { matchLanguage } from './i18n.js';
-import { message } from './replies.js';
+import { FORGET_REQUESTED, forgetPerson } from './forget.js';
+import { message, messageWithButtons } from './replies.js';
+import { isTypedText, type RecentMessages } from './recent-messages.js';
+import type { HandoffService } from '../handoff/handoff-service.js';
 import type { i18n } from 'i18next';
 
 /** The event the web page sends when it opens a conversation, so the bot can greet first. */
@@ -27,7 +32,17 @@ export class HelpBot extends ActivityHandler {
   private readonly dialogs: DialogSet;
   readonly services: BotServices;
 
-  constructor(options: { config: Config; storage: Storage; i18n: i18n; logger: Logger; knowledge: () => KnowledgeBase }) {
+  constructor(options: {
+    config: Config;
+    storage: Storage;
+    store: Store;
+    i18n: i18n;
+    logger: Logger;
+    knowledge: () => KnowledgeBase;
+    assessment: () => Assessment;
+    handoff: HandoffService;
+    recentMessages: RecentMessages;
+  }) {
     super();
     this.conversationState = new ConversationState(options.storage);
     this.services = {
@@ -36,12 +51,16 @@ export class HelpBot extends ActivityHandler {
       logger: options.logger,
       profile: this.conversationState.createProperty<Profile>('profile'),
       knowledge: options.knowledge,
+      assessment: options.assessment,
+      store: options.store,
+      handoff: options.handoff,
+      recentMessages: options.recentMessages,
     };
     this.dialogs = new DialogSet(this.conversationState.createProperty<DialogState>('dialogState'));
     this.dialogs.add(new RootDialog(this.services));
 
     this.onMessage(async (context, next) => {
-      await this.runDialogs(context);
+      if (!(await this.routeToPerson(context))) await this.runDialogs(context);
       await next();
     });
     this.onEvent(async (context, next) => {
@@ -52,20 +71,40 @@ export class HelpBot extends ActivityHandler {
 
   override async run(context: TurnContext): Promise<void> {
     await super.run(context);
-    await this.conversationState.saveChanges(context);
+    const forgetIn = context.turnState.get(FORGET_REQUESTED) as Language | undefined;
+    if (!forgetIn) {
+      await this.conversationState.saveChanges(context);
+      return;
+    }
+    // Nothing of this turn is saved: the person asked that everything about them be deleted.
+    await this.conversationState.clear(context);
+    await forgetPerson(this.services.store, this.services.handoff, {
+      conversationKey: context.activity.conversation.id,
+      userKey: context.activity.from.id,
+    });
+    await context.sendActivity(message(this.services.i18n.getFixedT(forgetIn)('privacy.deleted')));
   }
 
-  private async runDialogs(context: TurnContext): Promise<void> {
+  /** Loads the profile and makes every reply carry the conversation's language; returns the profile. */
+  private async prepareTurn(context: TurnContext): Promise<Profile> {
     const profile = await this.services.profile.get(context, {});
     profile.suggestedLanguage ??= matchLanguage(context.activity.locale);
     // Every reply carries the conversation's language (as it is when the reply is sent, so a
     // change of language applies at once) for the page to set its direction (ar, fa: RTL).
-    const currentLanguage = () => profile.language ?? profile.suggestedLanguage ?? this.services.config.defaultLanguage;
     context.onSendActivities(async (_ctx, activities, next) => {
-      for (const activity of activities) activity.locale = currentLanguage();
+      for (const activity of activities) activity.locale = languageFromProfile(profile, this.services.config);
       return next();
     });
-    const language = currentLanguage();
+    return profile;
+  }
+
+  private async runDialogs(context: TurnContext): Promise<void> {
+    const profile = await this.prepareTurn(context);
+    const language = languageFromProfile(profile, this.services.config);
+    const text = context.activity.text ?? '';
+    if (context.activity.type === ActivityTypes.Message && text.trim() && isTypedText(text)) {
+      await this.services.recentMessages.remember(context.activity.conversation.id, text);
+    }
 
     const dc = await this.dialogs.createContext(context);
     if (dc.activeDialog && profile.flowVersion !== FLOW_VERSION) {
@@ -82,11 +121,10 @@ export class HelpBot extends ActivityHandler {
         return;
       }
     }
+    // Nothing running: start at the top. A flow that ended on purpose (/stop, a person taking
+    // over, forgetting) is left ended until the next message.
     const result = await dc.continueDialog();
-    if (result.status === DialogTurnStatus.empty || result.status === DialogTurnStatus.complete) {
-      if (result.status === DialogTurnStatus.complete && context.responded) return;
-      await dc.beginDialog(ROOT_DIALOG, {} satisfies RootOptions);
-    }
+    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(ROOT_DIALOG, {} satisfies RootOptions);
   }
 
   /** Messages the dialogs cannot use get a kind word instead: no text (a file, a sticker), or too long. */
@@ -97,4 +135,49 @@ export class HelpBot extends ActivityHandler {
     if (text.length > this.services.config.limits.maxMessageChars) return 'fallback.tooLong';
     return undefined;
   }
+
+  /**
+   * While a person (a caseworker) has the conversation, or the person waits for one, their
+   * messages go to the transcript and the bot stays silent, whatever the dialogs would say. Only
+   * stopping (and /forget) is the bot's. Returns true when the message was handled here.
+   */
+  private async routeToPerson(context: TurnContext): Promise<boolean> {
+    const conversationKey = context.activity.conversation.id;
+    const handoffCase = await this.services.handoff.get(conversationKey);
+    if (!handoffCase) return false;
+    const text = (context.activity.text ?? '').trim();
+    // Deleting one's data stays the bot's job, also mid-chat (the confirmation included).
+    if (/^\/forget\b/i.test(text) || text.startsWith('privacy:')) return false;
+    const t = this.services.i18n.getFixedT(handoffCase.language);
+    if (text === 'handoff:cancel' || text === 'handoff:end' || /^\/(stop|menu|start)$/i.test(text)) {
+      const queued = handoffCase.status === 'queued';
+      await this.services.handoff.end(conversationKey, 'person', queued ? 'cancelled' : 'stopped');
+      await this.restartAtMenu(context, queued ? 'handoff.cancelled' : 'handoff.stopped');
+      return true;
+    }
+    await this.services.handoff.appendMessage(conversationKey, { author: 'person', text: text || t('handoff.nonText') });
+    if (handoffCase.status === 'queued') {
+      const position = (await this.services.handoff.position(conversationKey)) ?? 1;
+      await context.sendActivity({
+        ...messageWithButtons(t('handoff.waiting', { position }), [{ value: 'handoff:cancel', title: t('handoff.cancel') }]),
+        locale: handoffCase.language,
+      });
+    }
+    return true;
+  }
+
+  /** The chat is back with the bot: a notice, then the menu (used after a handoff ends). */
+  async restartAtMenu(context: TurnContext, noticeKey: string): Promise<void> {
+    const profile = await this.prepareTurn(context);
+    const t = this.services.i18n.getFixedT(languageFromProfile(profile, this.services.config));
+    await context.sendActivity(message(t(noticeKey)));
+    const dc = await this.dialogs.createContext(context);
+    await dc.cancelAllDialogs();
+    await dc.beginDialog(ROOT_DIALOG, { start: 'menu' } satisfies RootOptions);
+    await this.conversationState.saveChanges(context);
+  }
+}
+
+function languageFromProfile(profile: Profile, config: Config): Language {
+  return profile.language ?? profile.suggestedLanguage ?? config.defaultLanguage;
 }

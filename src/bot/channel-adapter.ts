@@ -10,12 +10,18 @@ import type { TurnSerializer } from './turn-serializer.js';
 
 export type BotLogic = (context: TurnContext) => Promise<void>;
 
+/** Told about every turn a person started (for metrics): its channel and how long it took. */
+export type TurnObserver = (channel: string, seconds: number) => void;
+
 /**
  * The base every channel adapter shares: it runs middleware and bot logic for an incoming activity,
  * one turn at a time per conversation, and hands outgoing activities to the channel's `deliver`.
  * Channel adapters only translate (updates to activities, activities to messages).
  */
 export abstract class ChannelAdapter extends BotAdapter {
+  /** Set by the app to count turns and their latency. */
+  turnObserver?: TurnObserver;
+
   constructor(protected readonly turns: TurnSerializer) {
     super();
   }
@@ -27,7 +33,12 @@ export abstract class ChannelAdapter extends BotAdapter {
   protected processActivity(activity: Partial<Activity>, logic: BotLogic): Promise<void> {
     const conversationId = activity.conversation?.id;
     if (!conversationId) throw new Error('an incoming activity needs a conversation id');
-    return this.turns.run(conversationId, () => this.runMiddleware(new TurnContext(this, activity), logic));
+    const started = performance.now();
+    const turn = this.turns.run(conversationId, () => this.runMiddleware(new TurnContext(this, activity), logic));
+    // Failures are reported by onTurnError; a rejected turn is only timed here.
+    const observe = () => this.turnObserver?.(activity.channelId ?? 'unknown', (performance.now() - started) / 1000);
+    turn.then(observe, observe);
+    return turn;
   }
 
   override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {

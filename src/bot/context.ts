@@ -1,8 +1,12 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder-core';
 import type { i18n, TFunction } from 'i18next';
+import type { Assessment } from '../assessment/definition.js';
 import type { Config, Language } from '../config.js';
 import type { KnowledgeBase } from '../content/knowledge-base.js';
+import type { HandoffService } from '../handoff/handoff-service.js';
 import type { Logger } from '../logger.js';
+import type { RecentMessages } from './recent-messages.js';
+import type { Store } from '../store/store.js';
 
 /** What the bot remembers about the person in this conversation: ids and settings, never text. */
 export interface Profile {
@@ -23,6 +27,14 @@ export interface BotServices {
   profile: StatePropertyAccessor<Profile>;
   /** The content in force now (a reload swaps it between turns). */
   knowledge(): KnowledgeBase;
+  /** The self-check definition and its wording, loaded and validated at startup. */
+  assessment(): Assessment;
+  /** For what a flow keeps outside the conversation state (a kept self-check result, anonymous totals). */
+  store: Store;
+  /** The queue and transcripts of chats with a person. */
+  handoff: HandoffService;
+  /** The last few typed messages, which the person may share with a caseworker. */
+  recentMessages: RecentMessages;
 }
 
 export async function languageOf(services: BotServices, context: TurnContext): Promise<Language> {

@@ -20,27 +20,20 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   if (!redisUrl) return new MemoryStore();
 
   const store = new RedisStore({ url: redisUrl, keyPrefix, onError });
-  // The client would retry forever; a misconfigured REDIS_URL should stop the start-up instead.
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(resolve, connectTimeoutMs, 'timeout');
-  });
-  const connecting = store.connect();
-  const outcome = await Promise.race([connecting, timeout]).catch((error: unknown) => error);
-  clearTimeout(timer);
-  if (outcome === undefined) return store;
-
-  // Once closed, the abandoned connection attempt may still settle; nobody is waiting for it.
-  connecting.catch(() => {});
-  await store.close();
-  throw new Error(
-    `cannot connect to Redis at REDIS_URL (${redactPassword(redisUrl)}) within ${connectTimeoutMs} ms; ` +
-      'check REDIS_URL or unset it to keep state in memory',
-    { cause: outcome === 'timeout' ? undefined : outcome },
-  );
+  try {
+    await store.connect(connectTimeoutMs);
+  } catch (error) {
+    // A misconfigured REDIS_URL should stop the start-up with a message that says what to fix.
+    throw new Error(
+      `cannot connect to Redis at REDIS_URL (${redactPassword(redisUrl)}) within ${connectTimeoutMs} ms; ` +
+        "check REDIS_URL, or unset it to keep state in this process's memory",
+      { cause: error },
+    );
+  }
+  return store;
 }
 
-/** The URL goes into logs, its password must not. */
+/** The URL goes into logs; its password must not. */
 function redactPassword(url: string): string {
   try {
     const parsed = new URL(url);

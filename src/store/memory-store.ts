@@ -68,6 +68,10 @@ export class MemoryStore implements Store {
     return [...this.#entries.keys()].filter((key) => key.startsWith(prefix) && this.#live(key));
   }
 
+  async keysContaining(fragment: string): Promise<string[]> {
+    return [...this.#entries.keys()].filter((key) => key.includes(fragment) && this.#live(key));
+  }
+
   async increment(key: string, by: number, options: { ttlSeconds: number }): Promise<number> {
     const expiresAt = Date.now() + retentionMs(options.ttlSeconds);
     const count = (this.#live(key, 'counter')?.count ?? 0) + by;
@@ -91,6 +95,11 @@ export class MemoryStore implements Store {
       entry.entries.splice(0, entry.entries.length - maxLength);
     }
     return seq;
+  }
+
+  async clearLog(log: string): Promise<void> {
+    const entry = this.#live(log, 'log');
+    if (entry) entry.entries = [];
   }
 
   async readLog<T = unknown>(log: string, afterSeq: number, limit?: number): Promise<Array<LogEntry<T>>> {

@@ -94,9 +94,26 @@ export class RedisStore implements Store {
     for (const client of [this.#client, this.#subscriber]) client.on('error', this.#onError);
   }
 
-  /** Opens both connections; waits (retrying) until Redis answers. */
-  async connect(): Promise<void> {
-    await Promise.all([this.#client.connect(), this.#subscriber.connect()]);
+  /**
+   * Opens both connections. The client would retry forever, so this gives up after `timeoutMs`,
+   * closes the store and throws StoreUnavailableError.
+   */
+  async connect(timeoutMs = 5000): Promise<void> {
+    const connecting = Promise.all([this.#client.connect(), this.#subscriber.connect()]);
+    // After a timeout the abandoned attempt may still settle; nobody is waiting for it any more.
+    connecting.catch(() => {});
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([connecting, timeout]);
+    } catch (error) {
+      await this.close();
+      throw new StoreUnavailableError(error);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async get<T = unknown>(key: string): Promise<Versioned<T> | undefined> {
@@ -139,9 +156,17 @@ export class RedisStore implements Store {
   }
 
   async keys(prefix: string): Promise<string[]> {
+    return this.#scan(`${escapeGlob(this.#prefix + prefix)}*`);
+  }
+
+  async keysContaining(fragment: string): Promise<string[]> {
+    return this.#scan(`${escapeGlob(this.#prefix)}*${escapeGlob(fragment)}*`);
+  }
+
+  async #scan(match: string): Promise<string[]> {
     const found = new Set<string>();
     // SCAN walks the key space in small steps instead of blocking Redis like KEYS would.
-    const scan = this.#client.scanIterator({ MATCH: `${escapeGlob(this.#prefix + prefix)}*`, COUNT: 500 });
+    const scan = this.#client.scanIterator({ MATCH: match, COUNT: 500 });
     await this.#run(async () => {
       for await (const batch of scan) {
         for (const key of batch) {
@@ -171,6 +196,11 @@ export class RedisStore implements Store {
       }),
     );
     return seqOf(String(id));
+  }
+
+  async clearLog(log: string): Promise<void> {
+    // XTRIM keeps the stream and its last id, so the next XADD numbers on from there.
+    await this.#run(() => this.#client.xTrim(this.#prefix + log, 'MAXLEN', 0));
   }
 
   async readLog<T = unknown>(log: string, afterSeq: number, limit?: number): Promise<Array<LogEntry<T>>> {

@@ -58,12 +58,19 @@ export interface Store {
   ttl(key: string): Promise<number>;
   /** Every key below a prefix (for forget and for tests that check retention). */
   keys(prefix: string): Promise<string[]>;
+  /** Every key that contains a fragment anywhere (for forgetting everything about one person). */
+  keysContaining(fragment: string): Promise<string[]>;
 
   /** Adds to an integer counter (created at 0) and returns the new value; renews retention. */
   increment(key: string, by: number, options: { ttlSeconds: number }): Promise<number>;
 
   /** Appends to a log and returns its sequence number; the log's retention is renewed. */
   append<T = unknown>(log: string, value: T, options: { ttlSeconds: number; maxLength?: number }): Promise<number>;
+  /**
+   * Removes every entry of a log, but numbering goes on where it was, so that a reader holding a
+   * watermark keeps receiving what is appended later (forgetting a person's messages).
+   */
+  clearLog(log: string): Promise<void>;
   /** Entries with seq greater than `afterSeq`, oldest first. */
   readLog<T = unknown>(log: string, afterSeq: number, limit?: number): Promise<Array<LogEntry<T>>>;
 

@@ -44,8 +44,8 @@ describe.concurrent('npm run assess', () => {
     const result = JSON.parse(run.stdout);
     expect(result.words).toMatchObject({
       level: 'Riesgo moderado',
-      risks: ['Otra persona tiene su pasaporte o su documento de identidad'],
-      notice: 'Es información para usted, no una decisión sobre su situación migratoria.',
+      risks: ['Otra persona tiene tu pasaporte o tu documento de identidad'],
+      notice: 'Es información para ti, no una decisión sobre tu situación migratoria.',
     });
   });
 

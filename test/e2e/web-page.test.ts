@@ -48,15 +48,17 @@ describeBrowser('the web chat page on a phone', () => {
   });
 
   it('opens the menu and follows an item back to the menu', async () => {
-    const menuButtons = page.locator('#actions button');
-    await expect.poll(() => menuButtons.count()).toBe(7);
+    const buttons = page.locator('#actions button');
+    await expect.poll(() => buttons.count()).toBe(7);
     const before = await page.locator('.msg.bot').count();
-    await menuButtons.nth(6).click(); // Privacy
+    await buttons.nth(6).click(); // Privacy
     await expect.poll(() => page.locator('.msg.bot').count()).toBeGreaterThan(before + 1);
-    await expect.poll(() => menuButtons.count()).toBe(7);
     // The pressed button shows as the person's message in words, not as an id.
     const mine = await page.locator('.msg.user').last().textContent();
     expect(mine).not.toMatch(/^menu:/);
+    await expect.poll(() => buttons.count()).toBe(2); // Delete my data · Main menu
+    await buttons.last().click();
+    await expect.poll(() => buttons.count()).toBe(7);
   });
 
   it('answers typed text and shows it as text, never as HTML', async () => {
@@ -72,7 +74,8 @@ describeBrowser('the web chat page on a phone', () => {
   });
 
   it('quick exit leaves for the neutral site, clears the chat, and leaves no history entry to go back to', async () => {
-    expect(await page.evaluate(() => sessionStorage.length)).toBeGreaterThan(0);
+    const conversationBefore = await page.evaluate(() => JSON.parse(sessionStorage.getItem('chat') ?? '{}').conversationId as string);
+    expect(conversationBefore).toBeTruthy();
     const historyBefore = await page.evaluate(() => history.length);
     await page.getByRole('button', { name: /خروج|exit/i }).click();
     await page.waitForURL(EXIT_URL);
@@ -80,7 +83,11 @@ describeBrowser('the web chat page on a phone', () => {
     // Going back does not return to the chat: the chat's entry was replaced.
     await page.goBack().catch(() => undefined);
     expect(page.url()).not.toBe(`${app.url}/`);
+    // Coming back to the page starts afresh: nothing of the old conversation is shown or kept.
     await page.goto(app.url);
-    expect(await page.evaluate(() => sessionStorage.getItem('chat'))).toBeNull();
+    await expect.poll(() => page.locator('.msg.bot').count()).toBeGreaterThan(0);
+    expect(await page.locator('.msg.user').count()).toBe(0);
+    const conversationAfter = await page.evaluate(() => JSON.parse(sessionStorage.getItem('chat') ?? '{}').conversationId as string);
+    expect(conversationAfter).not.toBe(conversationBefore);
   });
 });

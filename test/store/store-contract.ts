@@ -140,6 +140,26 @@ export function storeContract(makeStore: () => Promise<Store>): void {
       await release();
     });
 
+    it('clears a log and numbers on from where it was', async () => {
+      await store.append('c:log', 'a', { ttlSeconds: 60 });
+      await store.append('c:log', 'b', { ttlSeconds: 60 });
+      await store.clearLog('c:log');
+      expect(await store.readLog('c:log', 0)).toEqual([]);
+      expect(await store.append('c:log', 'c', { ttlSeconds: 60 })).toBe(3);
+      expect(await store.readLog('c:log', 2)).toEqual([{ seq: 3, value: 'c' }]);
+      await store.clearLog('never:written');
+    });
+
+    it('finds every key that contains a fragment anywhere, glob characters taken literally', async () => {
+      await store.set('dl:log:abc123', 1, { ttlSeconds: 60 });
+      await store.set('directline/conversations/abc123/', 1, { ttlSeconds: 60 });
+      await store.increment('rate:abc123:5', 1, { ttlSeconds: 60 });
+      await store.set('dl:log:other', 1, { ttlSeconds: 60 });
+      await store.set('x*y', 1, { ttlSeconds: 60 });
+      expect((await store.keysContaining('abc123')).sort()).toEqual(['directline/conversations/abc123/', 'dl:log:abc123', 'rate:abc123:5']);
+      expect(await store.keysContaining('*')).toEqual(['x*y']);
+    });
+
     it('treats glob characters in a prefix literally', async () => {
       await store.set('a*b', 1, { ttlSeconds: 60 });
       await store.set('axb', 1, { ttlSeconds: 60 });

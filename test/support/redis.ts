@@ -3,7 +3,7 @@
  * none does, except on CI, where a missing Redis must fail the build instead of hiding tests.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { createClient } from 'redis';
 
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -54,7 +54,14 @@ export async function deleteTestKeys(): Promise<void> {
 /** `describe` for suites that need Redis; cleans up the keys of uniquePrefix() after the suite. */
 export function describeRedis(name: string, fn: () => void): void {
   const suite = (): void => {
-    afterAll(deleteTestKeys);
+    if (!available) {
+      // Only reached on CI: one clear cause instead of every test timing out on its own.
+      beforeAll(() => {
+        throw new Error(`no Redis at ${redisUrl} (set REDIS_URL or start redis-server)`);
+      });
+    } else {
+      afterAll(deleteTestKeys);
+    }
     fn();
   };
   if (available || process.env.CI === 'true') {

@@ -6,7 +6,10 @@ import { createLogger } from '../../src/logger.js';
 export const TEST_SECRET = 'test-secret-key-that-is-long-enough-0123456789';
 
 /** Starts the real server on a free port of 127.0.0.1, with settings for tests. */
-export async function startTestServer(env: Record<string, string | undefined> = {}, options: { contentDir?: string } = {}): Promise<App> {
+export async function startTestServer(
+  env: Record<string, string | undefined> = {},
+  options: { contentDir?: string; logTo?: { write(line: string): void } } = {},
+): Promise<App> {
   const config = loadConfig({
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
@@ -15,5 +18,5 @@ export async function startTestServer(env: Record<string, string | undefined> = 
     SECRET_KEY: TEST_SECRET,
     ...env,
   });
-  return startApp(config, { logger: createLogger(env.LOG_LEVEL ?? 'silent'), contentDir: options.contentDir });
+  return startApp(config, { logger: createLogger(env.LOG_LEVEL ?? 'silent', options.logTo), contentDir: options.contentDir });
 }

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { DirectLineClient } from '../support/directline-client.js';
+import { startTestServer } from '../support/server.js';
+
+/**
+ * The person's side of talking to a person, through the real web chat. The caseworker's side is
+ * driven through the same service and bridge the console uses.
+ */
+describe('talking to a person, as the person sees it', () => {
+  let app: App;
+  beforeAll(async () => {
+    app = await startTestServer({ HANDOFF_WAIT_SECONDS: '10' });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  async function personAtMenu(): Promise<DirectLineClient> {
+    const client = new DirectLineClient(app.url);
+    await client.open();
+    await client.waitForPrompt(0);
+    await client.ask('lang:en');
+    return client;
+  }
+
+  async function texts(client: DirectLineClient, from: number): Promise<string> {
+    return client.botMessages().slice(from).map((m) => m.text ?? '').join('\n');
+  }
+
+  it('with nobody online, gives the hotline numbers at once instead of a queue', async () => {
+    const client = await personAtMenu();
+    await client.ask('menu:services');
+    await client.ask('country:IT');
+    const before = client.botMessages().length;
+    await client.ask('/human');
+    const said = await texts(client, before);
+    expect(said).toMatch(/no caseworker can answer right now/i);
+    expect(said).toMatch(/800 290 290/); // Italy's anti-trafficking line, from the services file
+    expect(await app.handoff.queue()).toEqual([]);
+    client.close();
+  });
+
+  it('queues, goes silent while a caseworker has the chat, relays both ways, and hands back to the menu', async () => {
+    await app.handoff.heartbeat('amina');
+    const client = await personAtMenu();
+    let before = client.botMessages().length;
+    await client.say('my boss has my passport and i am scared');
+    await client.waitForPrompt(before);
+    before = client.botMessages().length;
+    const share = await client.ask('can i speak to a real person');
+    expect(await texts(client, before)).toMatch(/caseworker/i);
+    expect(share.suggestedActions?.actions.map((a) => a.value)).toEqual(['share:yes', 'share:no']);
+    before = client.botMessages().length;
+    await client.say('share:yes');
+    await client.waitForBotMessages(before + 1);
+    expect(await texts(client, before)).toMatch(/number 1 in the queue/);
+
+    const [waiting] = await app.handoff.queue();
+    expect(waiting?.conversationKey).toBe(client.conversationId);
+    expect(waiting?.shared.recentMessages).toEqual(['my boss has my passport and i am scared', 'can i speak to a real person']);
+
+    // While waiting, what the person writes reaches the transcript.
+    before = client.botMessages().length;
+    await client.say('are you there?');
+    await client.waitForBotMessages(before + 1);
+    expect(await texts(client, before)).toMatch(/still waiting/);
+
+    const claim = await app.handoff.claim(client.conversationId, 'amina', 5);
+    expect(claim.ok).toBe(true);
+    if (!claim.ok) return;
+    await app.personBridge.joined(claim.case, 'Amina');
+    await client.waitForBotMessages(before + 2);
+    expect(client.botMessages().at(-1)?.text).toMatch(/Amina from the hotline team has joined/);
+
+    // The bot says nothing now, even to a question it would answer.
+    before = client.botMessages().length;
+    await client.say('what are my rights at work?');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(client.botMessages().length).toBe(before);
+    expect((await app.handoff.transcript(client.conversationId)).map((e) => e.text)).toEqual(['are you there?', 'what are my rights at work?']);
+
+    await app.personBridge.say(claim.case, 'Hello, I am here to help. Where are you now?');
+    await client.waitForBotMessages(before + 1);
+    expect(client.botMessages().at(-1)?.text).toBe('Hello, I am here to help. Where are you now?');
+
+    await app.handoff.end(client.conversationId, 'amina', 'handed_back');
+    await app.personBridge.handBack(claim.case, 'handed_back');
+    const menu = await client.waitForPrompt(before + 1);
+    expect(await texts(client, before + 1)).toMatch(/back to help you/);
+    expect(menu.suggestedActions?.actions.map((a) => a.value)).toContain('menu:human');
+    await app.handoff.offline('amina');
+    client.close();
+  });
+
+  it('lets the person stop waiting at any time', async () => {
+    await app.handoff.heartbeat('amina');
+    const client = await personAtMenu();
+    await client.ask('menu:human');
+    let before = client.botMessages().length;
+    await client.say('share:no');
+    await client.waitForBotMessages(before + 1);
+    expect((await app.handoff.queue()).some((c) => c.conversationKey === client.conversationId)).toBe(true);
+    before = client.botMessages().length;
+    const menu = await client.ask('handoff:cancel');
+    expect(await texts(client, before)).toMatch(/left the queue/);
+    expect(menu.suggestedActions?.actions.length).toBe(7);
+    expect((await app.handoff.queue()).some((c) => c.conversationKey === client.conversationId)).toBe(false);
+    await app.handoff.offline('amina');
+    client.close();
+  });
+
+  it('sends the hotline numbers when nobody answers in time, and tells the new place in the queue', async () => {
+    await app.handoff.heartbeat('amina');
+    const first = await personAtMenu();
+    const second = await personAtMenu();
+    for (const client of [first, second]) {
+      await client.ask('menu:human');
+      const before = client.botMessages().length;
+      await client.say('share:no');
+      await client.waitForBotMessages(before + 1);
+    }
+    await app.personBridge.sweep(new Date()); // records the places people were told
+    await app.handoff.end(first.conversationId, 'person', 'cancelled');
+    let before = second.botMessages().length;
+    await app.personBridge.sweep(new Date());
+    await second.waitForBotMessages(before + 1);
+    expect(second.botMessages().at(-1)?.text).toMatch(/now number 1/);
+
+    before = second.botMessages().length;
+    await app.personBridge.sweep(new Date(Date.now() + 11_000));
+    await second.waitForBotMessages(before + 2);
+    expect(await texts(second, before)).toMatch(/Nobody has answered yet/);
+    // Only once, however often the sweeper runs.
+    await app.personBridge.sweep(new Date(Date.now() + 12_000));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(second.botMessages().length).toBe(before + 2);
+    await app.handoff.offline('amina');
+    first.close();
+    second.close();
+  });
+});
