@@ -125,7 +125,10 @@ export async function startApp(config: Config, options: { logger?: Logger; conte
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', store: storeUp, content: contentLoaded, draining });
   });
 
-  const { inFlight } = registerDirectLine(server, directLine, directLineAdapter, logic);
+  const onPersonTyping = async (conversationKey: string) => {
+    if (await handoff.get(conversationKey)) await handoff.typing(conversationKey, 'person');
+  };
+  const { inFlight } = registerDirectLine(server, { ...directLine, onPersonTyping }, directLineAdapter, logic);
   registerWebChatPage(server, config);
 
   const adapters = new Map<string, ChannelAdapter>([[DIRECTLINE_CHANNEL, directLineAdapter]]);

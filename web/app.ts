@@ -74,13 +74,24 @@ function showButtons(activity: Activity): void {
   }
 }
 
+let typingTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** "…" while the other side (a caseworker) is typing, for a few seconds at most. */
+function showTyping(on: boolean): void {
+  clearTimeout(typingTimer);
+  $('typing').hidden = !on;
+  if (on) typingTimer = setTimeout(() => showTyping(false), 4000);
+}
+
 function receive(activity: Activity): void {
   if (activity.id) {
     if (shown.has(activity.id)) return;
     shown.add(activity.id);
   }
-  if (activity.type !== 'message') return;
   const fromUser = activity.from?.role === 'user' || activity.from?.id === session?.userId;
+  if (activity.type === 'typing' && !fromUser) showTyping(true);
+  if (activity.type !== 'message') return;
+  if (!fromUser) showTyping(false);
   if (fromUser) {
     addMessage(activity.channelData?.title ?? activity.text ?? '', true);
     return;
@@ -173,6 +184,14 @@ document.addEventListener('keydown', (event) => {
   if (event.timeStamp - lastEscape < 1000) quickExit();
   lastEscape = event.timeStamp;
 });
+let lastTypingSent = 0;
+input.addEventListener('input', () => {
+  // At most every three seconds: a caseworker sees that the person is writing.
+  if (!session || Date.now() - lastTypingSent < 3000) return;
+  lastTypingSent = Date.now();
+  void post(session, { type: 'typing' }).catch(() => undefined);
+});
+
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   const text = input.value;

@@ -52,6 +52,8 @@ const incomingActivity = z
   .passthrough();
 
 export interface DirectLineOptions {
+  /** The person is typing (no turn is run for it). */
+  onPersonTyping?: (conversationId: string) => Promise<void>;
   config: Config;
   store: Store;
   turns: TurnSerializer;
@@ -226,7 +228,11 @@ export function registerDirectLine(
       throw new HttpError('BAD_ARGUMENT', `invalid activity: ${issue?.path.join('.') || 'body'} ${issue?.message ?? ''}`.trim());
     }
     const posted = parsed.data;
-    if (posted.type === 'typing') return reply.send({ id: '' });
+    if (posted.type === 'typing') {
+      // Not a turn: only a caseworker holding the chat cares (see onPersonTyping).
+      await options.onPersonTyping?.(conversationId);
+      return reply.send({ id: '' });
+    }
 
     const userId = posted.from?.id ?? `dl_${conversationId}`;
     const timestamp = new Date().toISOString();

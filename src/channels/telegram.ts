@@ -124,12 +124,16 @@ export class TelegramAdapter extends ChannelAdapter {
   }
 
   protected async deliver(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string | undefined> {
-    // Typing is shown by the turn itself (see runTurn); other kinds have nothing to show.
-    if (activity.type !== ActivityTypes.Message) return undefined;
+    // A turn shows its own typing (see runTurn); a typing activity comes from a caseworker.
+    if (activity.type !== ActivityTypes.Message && activity.type !== ActivityTypes.Typing) return undefined;
     const conversationId = reference.conversation?.id ?? '';
     const chatId = await this.chatIdOf(conversationId);
     if (chatId === undefined) {
       this.options.logger.warn({ conversation: conversationId }, 'telegram: no chat to send to (the reference expired)');
+      return undefined;
+    }
+    if (activity.type === ActivityTypes.Typing) {
+      await this.bot.api.sendChatAction(chatId, 'typing');
       return undefined;
     }
     const chunks = toTelegramMessages(activity.text ?? '');

@@ -80,6 +80,17 @@ describe('talking to a person, as the person sees it', () => {
     expect(client.botMessages().length).toBe(before);
     expect((await app.handoff.transcript(client.conversationId)).map((e) => e.text)).toEqual(['are you there?', 'what are my rights at work?']);
 
+    // The caseworker sees the person typing, and the person sees the caseworker typing.
+    const events: string[] = [];
+    const stop = await app.handoff.subscribe((event) => {
+      if (event.type === 'typing') events.push(`${event.conversationKey}:${event.author}`);
+    });
+    await client.send({ type: 'typing' });
+    await expect.poll(() => events).toContain(`${client.conversationId}:person`);
+    await stop();
+    await app.personBridge.typing(claim.case);
+    await expect.poll(() => client.received.some((a) => a.type === 'typing' && a.from.role === 'bot')).toBe(true);
+
     await app.personBridge.say(claim.case, 'Hello, I am here to help. Where are you now?');
     await client.waitForBotMessages(before + 1);
     expect(client.botMessages().at(-1)?.text).toBe('Hello, I am here to help. Where are you now?');
