@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { SERVICE_KINDS, type ServiceKind } from '../content/schema.js';
 
 /**
  * The self-check as data: `content/assessment/definition.yaml` (questions, options, weights, harms,
@@ -25,20 +26,6 @@ export type FactorLevel = (typeof FACTOR_LEVELS)[number];
 export const RESULT_LEVELS = ['low', 'medium', 'high', 'urgent', 'emergency'] as const;
 export type ResultLevel = (typeof RESULT_LEVELS)[number];
 
-export const SERVICE_KINDS = [
-  'emergency',
-  'anti_trafficking',
-  'migrant_support',
-  'legal_aid',
-  'health',
-  'shelter',
-  'psychosocial',
-  'labour',
-  'family_tracing',
-  'consular',
-  'gbv',
-] as const;
-export type ServiceKind = (typeof SERVICE_KINDS)[number];
 
 export const ADVICE_GROUPS = ['now', 'soon', 'later'] as const;
 export type AdviceGroup = (typeof ADVICE_GROUPS)[number];

@@ -7,8 +7,8 @@ import type {
   FactorLevel,
   Harm,
   ResultLevel,
-  ServiceKind,
 } from './definition.js';
+import type { ServiceKind } from '../content/schema.js';
 
 /**
  * Scoring of the self-check. Everything here is pure: answers in, result out, no I/O and no state.

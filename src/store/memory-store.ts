@@ -3,7 +3,7 @@
  * It follows the same contract as RedisStore (see test/store/store-contract.ts), so the bot can
  * run without Redis during development or on a single small instance.
  */
-import { EtagConflictError, LockTimeoutError } from './store.js';
+import { EtagConflictError, LockTimeoutError, retentionMs, toJson } from './store.js';
 import type { LogEntry, Release, Store, Unsubscribe, Versioned, WriteOptions } from './store.js';
 
 type Entry =
@@ -202,18 +202,4 @@ function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
     timer = setTimeout(resolve, ms, false);
   });
   return Promise.race([promise.then(() => true), timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Nothing may be kept forever, so a missing or non-positive retention is a programming error. */
-function retentionMs(ttlSeconds: number): number {
-  if (!(ttlSeconds > 0) || !Number.isFinite(ttlSeconds)) {
-    throw new RangeError(`ttlSeconds must be a positive number of seconds, got ${ttlSeconds}`);
-  }
-  return Math.ceil(ttlSeconds * 1000);
-}
-
-function toJson(value: unknown): string {
-  const json = JSON.stringify(value);
-  if (json === undefined) throw new TypeError('the value cannot be stored as JSON');
-  return json;
 }

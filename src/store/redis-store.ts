@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, ErrorReply } from 'redis';
 import type { RedisClientType } from 'redis';
-import { EtagConflictError, LockTimeoutError, StoreUnavailableError } from './store.js';
+import { EtagConflictError, LockTimeoutError, StoreUnavailableError, retentionMs, toJson } from './store.js';
 import type { LogEntry, Release, Store, Unsubscribe, Versioned, WriteOptions } from './store.js';
 
 export interface RedisStoreOptions {
@@ -293,18 +293,4 @@ function seqOf(streamId: string): number {
 /** So a prefix containing `*`, `?`, `[` or `\` matches only itself in SCAN MATCH. */
 function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');
-}
-
-/** Nothing may be kept forever, so a missing or non-positive retention is a programming error. */
-function retentionMs(ttlSeconds: number): number {
-  if (!(ttlSeconds > 0) || !Number.isFinite(ttlSeconds)) {
-    throw new RangeError(`ttlSeconds must be a positive number of seconds, got ${ttlSeconds}`);
-  }
-  return Math.ceil(ttlSeconds * 1000);
-}
-
-function toJson(value: unknown): string {
-  const json = JSON.stringify(value);
-  if (json === undefined) throw new TypeError('the value cannot be stored as JSON');
-  return json;
 }

@@ -95,3 +95,17 @@ export class LockTimeoutError extends Error {
     this.name = 'LockTimeoutError';
   }
 }
+
+/** Nothing may be kept forever, so a missing or non-positive retention is a programming error. */
+export function retentionMs(ttlSeconds: number): number {
+  if (!(ttlSeconds > 0) || !Number.isFinite(ttlSeconds)) {
+    throw new RangeError(`ttlSeconds must be a positive number of seconds, got ${ttlSeconds}`);
+  }
+  return Math.ceil(ttlSeconds * 1000);
+}
+
+export function toJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  if (json === undefined) throw new TypeError('the value cannot be stored as JSON');
+  return json;
+}

@@ -7,12 +7,12 @@ import {
   ASSESSMENT_LANGS,
   AssessmentLoadError,
   HARMS,
-  SERVICE_KINDS,
   isServiceKind,
   isTopicId,
   loadAssessment,
 } from '../../src/assessment/definition.js';
 import type { AssessmentIssue } from '../../src/assessment/definition.js';
+import { SERVICE_KINDS } from '../../src/content/schema.js';
 import { SPEC_QUESTIONS, TOPIC_IDS, TRIGGERS, option } from './helpers.js';
 
 const CONTENT = 'content/assessment';
