@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { ActivityTypes, TurnContext, type Activity, type CardAction, type ConversationReference } from 'botbuilder-core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Bot } from 'grammy';
 import type { CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User, UserFromGetMe } from 'grammy/types';
 import type { i18n, TFunction } from 'i18next';
@@ -15,6 +15,7 @@ import type { TurnSerializer } from '../bot/turn-serializer.js';
 import { languages, type Config, type Language } from '../config.js';
 import { HttpError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { countRequest } from '../rate-limit.js';
 import type { Store } from '../store/store.js';
 import { errorSummary } from './directline.js';
 
@@ -43,7 +44,8 @@ const START_WITH_PAYLOAD = /^(\/start(?:@\w+)?)\s+\S+$/i;
 
 const keys = {
   reference: (conversationId: string) => `tg:ref:${conversationId}`,
-  rate: (personId: string, minute: number) => `rate:tg:${personId}:${minute}`,
+  /** The person's rate-limit counter (see rate-limit.ts). */
+  rate: (personId: string) => `tg:${personId}`,
 };
 
 /** The conversation reference kept for proactive replies: the only place the raw chat id is stored. */
@@ -124,7 +126,7 @@ export class TelegramAdapter extends ChannelAdapter {
   }
 
   protected async deliver(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string | undefined> {
-    // A turn shows its own typing (see runTurn); a typing activity comes from a caseworker.
+    // Typing comes from the bot while it works on an answer, or from a caseworker.
     if (activity.type !== ActivityTypes.Message && activity.type !== ActivityTypes.Typing) return undefined;
     const conversationId = reference.conversation?.id ?? '';
     const chatId = await this.chatIdOf(conversationId);
@@ -195,8 +197,7 @@ export class TelegramAdapter extends ChannelAdapter {
   /** Before the bot: the person's rate limit, the stored reference, the typing indicator. */
   private async runTurn(context: TurnContext, chatId: number, logic: BotLogic): Promise<void> {
     const { store, config } = this.options;
-    const minute = Math.floor(Date.now() / 60_000);
-    const count = await store.increment(keys.rate(context.activity.from.id, minute), 1, { ttlSeconds: 120 });
+    const count = await countRequest(store, keys.rate(context.activity.from.id));
     if (count > config.limits.ratePerMinute) {
       // Said once a minute; the rest is dropped, so that a flood costs nobody else anything.
       if (count === config.limits.ratePerMinute + 1) {
@@ -208,7 +209,6 @@ export class TelegramAdapter extends ChannelAdapter {
     await store.set<StoredReference>(keys.reference(context.activity.conversation.id), { chatId, reference }, {
       ttlSeconds: config.retention.state,
     });
-    await this.bot.api.sendChatAction(chatId, 'typing').catch(this.logFailure('sendChatAction'));
     await logic(context);
   }
 
@@ -261,7 +261,32 @@ function addressedTo(me: UserFromGetMe, incoming: Message): boolean {
   return command ? command[1] === undefined || command[1] === username : text.includes(`@${username}`);
 }
 
-const webhookUpdate = z.object({ update_id: z.number().int().nonnegative() }).passthrough();
+/**
+ * What the adapter reads of an update, checked before it reads it: a call carrying the secret is
+ * still refused (400) when these fields are missing or of the wrong type. Anything else in the
+ * update, and updates of other types, pass through (and are ignored).
+ */
+const telegramId = z.number().int();
+const telegramUser = z.object({ id: telegramId, language_code: z.string().max(35).optional() }).passthrough();
+const telegramMessage = z
+  .object({
+    message_id: telegramId,
+    date: z.number().int().nonnegative(),
+    chat: z.object({ id: telegramId, type: z.string() }).passthrough(),
+    from: telegramUser.optional(),
+    text: z.string().optional(),
+    new_chat_members: z.array(telegramUser).optional(),
+    reply_to_message: z.object({ from: telegramUser.optional() }).passthrough().optional(),
+  })
+  .passthrough();
+const webhookUpdate = z
+  .object({
+    update_id: z.number().int().nonnegative(),
+    message: telegramMessage.optional(),
+    edited_message: telegramMessage.optional(),
+    callback_query: z.object({ id: z.string(), from: telegramUser, message: telegramMessage.optional(), data: z.string().optional() }).passthrough().optional(),
+  })
+  .passthrough();
 
 export interface TelegramChannel {
   /** Connects to Telegram (after the server listens): commands, then polling or the webhook. */
@@ -285,13 +310,20 @@ export function registerTelegram(server: FastifyInstance, options: TelegramOptio
     // Digests have equal lengths, as the constant-time comparison needs.
     const digest = (value: string) => createHash('sha256').update(value).digest();
     const expected = digest(webhook.secret);
-    server.post(new URL(webhook.url).pathname, async (request, reply) => {
+    // The secret is checked before the body is read: nothing of a call without it is looked at.
+    // No limit per address here: every update comes from Telegram's few servers (see runTurn).
+    const checkSecret = async (request: FastifyRequest) => {
       const given = request.headers['x-telegram-bot-api-secret-token'];
       if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) {
         throw new HttpError('UNAUTHORIZED', 'the secret token is missing or wrong');
       }
+    };
+    server.post(new URL(webhook.url).pathname, { onRequest: checkSecret }, async (request, reply) => {
       const parsed = webhookUpdate.safeParse(request.body);
-      if (!parsed.success) throw new HttpError('BAD_ARGUMENT', 'not a Telegram update');
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new HttpError('BAD_ARGUMENT', `not a Telegram update: ${issue?.path.join('.') || 'body'} ${issue?.message ?? ''}`.trim());
+      }
       // Returns as soon as the turn is queued: Telegram resends updates that are answered slowly.
       await bot.handleUpdate(parsed.data as unknown as Update);
       return reply.code(200).send();
