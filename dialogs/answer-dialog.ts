@@ -1,4 +1,5 @@
 import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { recordUsage } from '../src/analytics/usage-totals.js';
 import { languageOf, type BotServices } from '../src/bot/context.js';
 import { message, messageWithButtons, type Button } from '../src/bot/replies.js';
 import { freeTextDialog } from './search-dialog.js';
@@ -34,6 +35,7 @@ export class AnswerDialog extends ComponentDialog {
     // The topic may have been removed by an editor since the button was shown.
     if (!topic || !text) return step.endDialog();
     await step.context.sendActivity(message(`**${text.title}**\n\n${text.body}`));
+    await recordUsage(this.services.store, { kind: 'topic', language: lang, topic: topic.id }, new Date());
     const buttons: Button[] = [
       ...topic.related.slice(0, 3).flatMap((id) => {
         const related = knowledge.topicText(id, lang);

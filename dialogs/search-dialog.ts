@@ -1,4 +1,5 @@
 import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { recordUsage } from '../src/analytics/usage-totals.js';
 import type { Language } from '../src/config.js';
 import type { KnowledgeBase } from '../src/content/knowledge-base.js';
 import { languageOf, type BotServices } from '../src/bot/context.js';
@@ -53,6 +54,7 @@ export class SearchDialog extends ComponentDialog {
     });
     const buttons = [...suggestions, { value: 'menu:human', title: t('nav.human') }, { value: 'nav:menu', title: t('nav.menu') }];
     const text = suggestions.length ? t('search.didYouMean') : t('search.nothing');
+    if (!suggestions.length) await recordUsage(this.services.store, { kind: 'no_result', language: lang }, new Date());
     return step.prompt(ASK, { prompt: messageWithButtons(text, buttons) });
   }
 

@@ -1,5 +1,6 @@
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { TurnContext } from 'botbuilder-core';
 import { loadAssessment } from './assessment/definition.js';
 import { HelpBot } from './bot/bot.js';
@@ -18,10 +19,9 @@ import { HttpError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { StoreUnavailableError, type Store } from './store/store.js';
 import { createStore } from './store/create-store.js';
-import { KnowledgeBase } from './content/knowledge-base.js';
-import { ContentError, formatProblem } from './content/load.js';
+import { LiveContent, type ReloadResult } from './content/live-content.js';
 import { createMetrics } from './metrics.js';
-import { registerWebChatPage } from './web-page.js';
+import { registerWebChatPage, SECURITY_HEADERS, securityHeaders } from './web-page.js';
 import { registerConsole } from './console/routes.js';
 import { message } from './bot/replies.js';
 
@@ -34,10 +34,10 @@ export interface App {
   handoff: HandoffService;
   personBridge: HandoffBridge;
   /**
-   * Reads the content files again. Broken content is refused (the problems are returned) and the
-   * bot keeps answering with the last good content.
+   * Reads the content files and the edits made in the console again. Broken content is refused
+   * (the problems are returned) and the bot keeps answering with the last good content.
    */
-  reloadContent(): { ok: true } | { ok: false; problems: string[] };
+  reloadContent(): Promise<ReloadResult>;
   /** Stops taking requests, lets running turns finish, closes the store. */
   close(): Promise<void>;
 }
@@ -46,12 +46,17 @@ export interface App {
 export async function startApp(config: Config, options: { logger?: Logger; contentDir?: string } = {}): Promise<App> {
   const contentDir = options.contentDir ?? 'content';
   const logger = options.logger ?? createLogger(config.logLevel);
-  // Refuses to start on broken content: the error names each file, field and problem.
-  let knowledge = KnowledgeBase.load(contentDir);
-  // The same for the self-check: loaded once, the error lists each file, field and problem.
+  // The self-check: loaded once; refuses to start on a broken one, naming each file, field and problem.
   const assessment = await loadAssessment(`${contentDir}/assessment`);
   const i18n = createI18n();
   const store = await createStore({ redisUrl: config.redis?.url, keyPrefix: config.redis?.keyPrefix });
+  // The same for the knowledge base and services, read with the edits made in the console, which
+  // are kept in the store so that they outlive a restart and reach every instance.
+  const content = await LiveContent.start({ store, dir: contentDir, ttlSeconds: config.retention.contentOverride, logger }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  const knowledge = () => content.knowledge;
   const storage = new BotStorage(store, { ttlSeconds: config.retention.state });
   const handoff = new HandoffService(store, {
     queueSeconds: config.retention.queue,
@@ -71,7 +76,7 @@ export async function startApp(config: Config, options: { logger?: Logger; conte
     store,
     i18n,
     logger,
-    knowledge: () => knowledge,
+    knowledge,
     assessment: () => assessment,
     handoff,
     recentMessages,
@@ -92,23 +97,55 @@ export async function startApp(config: Config, options: { logger?: Logger; conte
   directLineAdapter.onTurnError = onTurnError;
   directLineAdapter.turnObserver = observeTurn;
 
+  /** Every error becomes the JSON error body: a 4xx where the request is at fault, else 500 (logged) or 503. */
+  const answerError = (error: FastifyError | Error, reply: FastifyReply) => {
+    securityHeaders(reply);
+    if (error instanceof HttpError) return reply.code(error.status).send(error.toBody());
+    if (error instanceof StoreUnavailableError) {
+      return reply.code(503).send(new HttpError('UNAVAILABLE', 'storage is unavailable; please try again').toBody());
+    }
+    const given = (error as FastifyError).statusCode;
+    const status = given && given >= 400 && given < 500 ? given : 500;
+    if (status === 500) logger.error({ err: errorSummary(error) }, 'request failed');
+    const name = status === 413 ? 'TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA' : status === 500 ? 'INTERNAL' : 'BAD_ARGUMENT';
+    return reply.code(status).send(new HttpError(name, status === 500 ? 'something went wrong' : error.message).toBody());
+  };
+
   const server = Fastify({
     // Requests are not logged one by one (their URLs can hold tokens); errors are, without content.
     logger: false,
     bodyLimit: config.limits.maxBodyBytes,
     trustProxy: true,
+    // The router's own refusals, in the same shape, without echoing the URL back.
+    frameworkErrors: (error, _request, reply) => {
+      if (error.code === 'FST_ERR_BAD_URL') return answerError(new HttpError('BAD_ARGUMENT', 'the URL is not valid'), reply);
+      // A path segment longer than any id or key this server gives out.
+      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return answerError(new HttpError('NOT_FOUND', 'not found'), reply);
+      return answerError(error, reply);
+    },
+    // Requests Node cannot parse (oversized headers or URL, broken HTTP), also in the same shape.
+    clientErrorHandler: (error: Error & { code?: string }, socket) => {
+      if (error.code === 'ECONNRESET' || socket.destroyed) return;
+      const answer =
+        error.code === 'HPE_HEADER_OVERFLOW'
+          ? new HttpError('HEADERS_TOO_LARGE', 'the request headers or URL are too large')
+          : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? new HttpError('TIMEOUT', 'the request took too long')
+            : new HttpError('BAD_ARGUMENT', 'the request is not valid HTTP');
+      const body = JSON.stringify(answer.toBody());
+      const headers = { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
+      if (socket.writable) {
+        socket.write(`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`);
+      }
+      socket.destroy(error);
+    },
   });
-  server.setErrorHandler((error: FastifyError, _request, reply) => {
-    if (error instanceof HttpError) return reply.code(error.status).send(error.toBody());
-    if (error instanceof StoreUnavailableError) {
-      return reply.code(503).send(new HttpError('UNAVAILABLE', 'storage is unavailable; please try again').toBody());
-    }
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) logger.error({ err: errorSummary(error) }, 'request failed');
-    const name = status === 413 ? 'TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA' : status === 500 ? 'INTERNAL' : 'BAD_ARGUMENT';
-    return reply.code(status).send(new HttpError(name, status === 500 ? 'something went wrong' : error.message).toBody());
+  server.setErrorHandler((error: FastifyError, _request, reply) => answerError(error, reply));
+  server.setNotFoundHandler((_request, reply) => answerError(new HttpError('NOT_FOUND', 'not found'), reply));
+  // On every response, pages and API alike, errors included.
+  server.addHook('onRequest', async (_request, reply) => {
+    securityHeaders(reply);
   });
-  server.setNotFoundHandler((_request, reply) => reply.code(404).send(new HttpError('NOT_FOUND', 'not found').toBody()));
 
   await server.register(websocket, { options: { maxPayload: 4096 } });
 
@@ -120,7 +157,7 @@ export async function startApp(config: Config, options: { logger?: Logger; conte
   });
   server.get('/readyz', async (_request, reply) => {
     const storeUp = await store.ping().catch(() => false);
-    const contentLoaded = knowledge.content.topics.size > 0;
+    const contentLoaded = knowledge().content.topics.size > 0;
     const ready = storeUp && contentLoaded && !draining;
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', store: storeUp, content: contentLoaded, draining });
   });
@@ -146,7 +183,7 @@ export async function startApp(config: Config, options: { logger?: Logger; conte
     bot,
     handoff,
     i18n,
-    knowledge: () => knowledge,
+    knowledge,
     logger,
     waitSeconds: config.handoff.waitSeconds,
   });
@@ -156,10 +193,11 @@ export async function startApp(config: Config, options: { logger?: Logger; conte
     store,
     handoff,
     bridge: personBridge,
-    knowledge: () => knowledge,
+    knowledge,
     assessment: () => assessment,
     i18n,
     logger,
+    content,
   });
 
   await server.listen({ host: config.host, port: config.port });
@@ -168,6 +206,7 @@ export async function startApp(config: Config, options: { logger?: Logger; conte
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   await telegram?.start().catch(async (error: unknown) => {
     await server.close();
+    await content.close();
     await store.close();
     throw error;
   });
@@ -179,22 +218,13 @@ export async function startApp(config: Config, options: { logger?: Logger; conte
     logger,
     handoff,
     personBridge,
-    reloadContent() {
-      try {
-        knowledge = KnowledgeBase.load(contentDir);
-        logger.info({ topics: knowledge.content.topics.size, countries: knowledge.content.countries.size }, 'content reloaded');
-        return { ok: true };
-      } catch (error) {
-        const problems = error instanceof ContentError ? error.problems.map(formatProblem) : [String(error)];
-        logger.error({ problems }, 'content reload refused; keeping the last good content');
-        return { ok: false, problems };
-      }
-    },
+    reloadContent: () => content.reload(),
     async close() {
       draining = true;
       personBridge.stopSweeping();
       await server.close();
       await Promise.allSettled([...inFlight, telegram?.stop()]);
+      await content.close();
       await store.close();
     },
   };

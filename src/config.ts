@@ -40,12 +40,14 @@ const schema = z
     TRANSCRIPT_TTL_SECONDS: seconds(30 * DAY),
     QUEUE_TTL_SECONDS: seconds(DAY),
     AUDIT_TTL_SECONDS: seconds(365 * DAY),
+    CONTENT_OVERRIDE_TTL_SECONDS: seconds(365 * DAY),
     DIRECTLINE_TTL_SECONDS: seconds(DAY),
     DIRECTLINE_TOKEN_TTL_SECONDS: seconds(3600),
 
     MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(100_000).default(2000),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(64 * 1024),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+    RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
 
     DEFAULT_LANGUAGE: z.enum(LANGUAGES).default('en'),
     QUICK_EXIT_URL: z.string().url('must be a full URL').default('https://www.google.com/'),
@@ -104,9 +106,11 @@ export interface Config {
   secretKey: string;
   secretKeyIsEphemeral: boolean;
   redis?: { url: string; keyPrefix: string };
-  retention: { state: number; transcript: number; queue: number; audit: number; directLine: number };
+  /** `contentOverride`: how long an edit made in the console is kept after its last save. */
+  retention: { state: number; transcript: number; queue: number; audit: number; directLine: number; contentOverride: number };
   directLine: { tokenTtlSeconds: number };
-  limits: { maxMessageChars: number; maxBodyBytes: number; ratePerMinute: number };
+  /** ratePerMinute: per conversation, per person, and new web chats per address; ratePerIpPerMinute: all web chat requests per address. */
+  limits: { maxMessageChars: number; maxBodyBytes: number; ratePerMinute: number; ratePerIpPerMinute: number };
   defaultLanguage: Language;
   quickExitUrl: string;
   telegram?: { token: string; apiRoot?: string; webhook?: { url: string; secret: string } };
@@ -146,9 +150,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       queue: e.QUEUE_TTL_SECONDS,
       audit: e.AUDIT_TTL_SECONDS,
       directLine: e.DIRECTLINE_TTL_SECONDS,
+      contentOverride: e.CONTENT_OVERRIDE_TTL_SECONDS,
     },
     directLine: { tokenTtlSeconds: e.DIRECTLINE_TOKEN_TTL_SECONDS },
-    limits: { maxMessageChars: e.MAX_MESSAGE_CHARS, maxBodyBytes: e.MAX_BODY_BYTES, ratePerMinute: e.RATE_LIMIT_PER_MINUTE },
+    limits: {
+      maxMessageChars: e.MAX_MESSAGE_CHARS,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
+      ratePerIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE,
+    },
     defaultLanguage: e.DEFAULT_LANGUAGE,
     quickExitUrl: e.QUICK_EXIT_URL,
     handoff: {

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
 
   // Editors change files in content/ and send SIGHUP: the bot takes the new content, or keeps the
   // last good one and logs what is wrong.
-  process.on('SIGHUP', () => app.reloadContent());
+  process.on('SIGHUP', () => void app.reloadContent());
 
   let stopping = false;
   const stop = (signal: string) => {

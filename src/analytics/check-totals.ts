@@ -32,7 +32,7 @@ export interface CheckTotalsInput {
 }
 
 // Every part of a name must look like an id: free text can never slip into a key.
-const PATTERNS = {
+export const ID_PATTERNS = {
   day: /^\d{4}-\d{2}-\d{2}$/,
   country: /^([A-Z]{2}|INT|unknown)$/,
   language: /^[a-z]{2,3}$/,
@@ -42,10 +42,15 @@ const PATTERNS = {
   trigger: /^[a-z][a-z_]*$/,
 } as const;
 
-function checked(field: keyof typeof PATTERNS, value: string): string {
+function checked(field: keyof typeof ID_PATTERNS, value: string): string {
+  return namePart(field, ID_PATTERNS[field], value);
+}
+
+/** One part of a counter's name, refused unless it looks like an id (or, for `day`, is a date). */
+export function namePart(field: string, pattern: RegExp, value: string): string {
   // The value is not echoed: it might be the very text this check keeps out.
-  if (!PATTERNS[field].test(value)) throw new RangeError(`check totals: "${field}" does not look like an id`);
-  if (field === 'day' && Number.isNaN(Date.parse(value))) throw new RangeError('check totals: "day" is not a date');
+  if (!pattern.test(value)) throw new RangeError(`totals: "${field}" does not look like an id`);
+  if (field === 'day' && Number.isNaN(Date.parse(value))) throw new RangeError('totals: "day" is not a date');
   return value;
 }
 
@@ -70,6 +75,16 @@ export function checkCounterNames(input: CheckTotalsInput): string[] {
   ].map((what) => `${base}:${what}`);
 }
 
+/** A counter's name read back into its group and what it counts, or undefined for another shape. */
+export function parseCheckCounter(
+  name: string,
+): { day: string; version: number; country: string; language: string; stage: string; what: string } | undefined {
+  if (!name.startsWith(CHECK_TOTALS_PREFIX)) return undefined;
+  const [day = '', version = '', country = '', language = '', stage = '', ...what] = name.slice(CHECK_TOTALS_PREFIX.length).split(':');
+  if (!/^v\d+$/.test(version) || what.length === 0) return undefined;
+  return { day, version: Number(version.slice(1)), country, language, stage, what: what.join(':') };
+}
+
 /** The UTC day of a moment, YYYY-MM-DD: the finest time anything of a check is kept with. */
 export function dayOf(now: Date): string {
   return now.toISOString().slice(0, 10);
@@ -80,8 +95,16 @@ export function dayOf(now: Date): string {
  * second, so a counter's remaining time cannot tell when in the day its last check was counted.
  */
 export function checkTotalsTtlSeconds(now: Date): number {
-  const nextMidnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
-  return CHECK_TOTALS_RETENTION_DAYS * DAY_SECONDS + Math.ceil((nextMidnight - now.getTime()) / 1000);
+  return totalsTtlSeconds(dayOf(now), now);
+}
+
+/**
+ * The same for a counter of any day, also one added to later (a handoff is counted on the day it
+ * was asked for): it still expires with the other counters of its day.
+ */
+export function totalsTtlSeconds(day: string, now: Date): number {
+  const end = Date.parse(day) + (CHECK_TOTALS_RETENTION_DAYS + 1) * DAY_SECONDS * 1000;
+  return Math.ceil((end - now.getTime()) / 1000);
 }
 
 /** Adds one finished check to the totals. */

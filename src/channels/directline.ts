@@ -9,6 +9,7 @@ import type { TurnSerializer } from '../bot/turn-serializer.js';
 import type { Config } from '../config.js';
 import { HttpError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { limitRate } from '../rate-limit.js';
 import type { Store, Unsubscribe } from '../store/store.js';
 import { signToken, verifyToken, type TokenClaims } from './directline-token.js';
 
@@ -29,7 +30,8 @@ const keys = {
   conversation: (id: string) => `dl:conv:${id}`,
   log: (id: string) => `dl:log:${id}`,
   channel: (id: string) => `dl:${id}`,
-  rate: (scope: string, minute: number) => `rate:dl:${scope}:${minute}`,
+  /** Rate-limit counters (see rate-limit.ts): per conversation, per address. */
+  rate: (scope: string) => `dl:${scope}`,
 };
 
 /** Notices on the conversation's pub/sub channel. */
@@ -131,7 +133,13 @@ export function registerDirectLine(
 
   const streamUrl = (request: FastifyRequest, conversationId: string, token: string, watermark?: string) => {
     const base = config.publicUrl ?? `${request.protocol}://${request.host}`;
-    const url = new URL(`/v3/directline/conversations/${conversationId}/stream`, base.replace(/^http/, 'ws'));
+    let url: URL;
+    try {
+      url = new URL(`/v3/directline/conversations/${conversationId}/stream`, base.replace(/^http/, 'ws'));
+    } catch {
+      // Only without PUBLIC_URL: the Host (or X-Forwarded-Host/-Proto) header is not a URL's.
+      throw new HttpError('BAD_ARGUMENT', 'the Host header is not a valid host name');
+    }
     url.searchParams.set('t', token);
     if (watermark) url.searchParams.set('watermark', watermark);
     return url.toString();
@@ -157,11 +165,31 @@ export function registerDirectLine(
     return conversationId;
   };
 
-  const limitRate = async (scope: string) => {
-    const minute = Math.floor(Date.now() / 60_000);
-    const count = await store.increment(keys.rate(scope, minute), 1, { ttlSeconds: 120 });
-    if (count > config.limits.ratePerMinute) throw new HttpError('TOO_MANY_REQUESTS', 'too many requests; please wait a minute');
+  const TOO_FAST = 'too many requests; please wait a minute';
+  // Checked on the request line and headers, before the body is read: first the address's limit,
+  // then the token, so that nothing of a request without a valid one is parsed.
+  const byAddress = async (request: FastifyRequest) => {
+    const address = pseudonym('ip', request.ip);
+    await limitRate(store, keys.rate(`addr:${address}`), config.limits.ratePerIpPerMinute, 'too many requests from this address; please wait a minute');
   };
+  const tokens = new WeakMap<FastifyRequest, TokenClaims>();
+  const conversations = new WeakMap<FastifyRequest, string>();
+  /** Routes open to anyone: the address's limit only. */
+  const open = { onRequest: byAddress };
+  /** Routes that take a token for any conversation. */
+  const withToken = {
+    onRequest: [byAddress, async (request: FastifyRequest) => {
+      tokens.set(request, claimsOf(request));
+    }],
+  };
+  /** Routes of one conversation: its token, and the conversation must exist. */
+  const inConversation = {
+    onRequest: [byAddress, async (request: FastifyRequest) => {
+      conversations.set(request, await authorize(request));
+    }],
+  };
+  const claimsFor = (request: FastifyRequest) => tokens.get(request) ?? claimsOf(request);
+  const conversationOf = async (request: FastifyRequest) => conversations.get(request) ?? authorize(request);
 
   const openConversation = async (conversationId: string) => {
     await store.set(keys.conversation(conversationId), { createdAt: new Date().toISOString().slice(0, 10) }, {
@@ -185,21 +213,21 @@ export function registerDirectLine(
   };
 
   // Anyone may open a web chat; the per-address rate limit keeps one client from minting thousands.
-  app.post('/v3/directline/tokens/generate', async (request, reply) => {
-    await limitRate(`ip:${pseudonym('ip', request.ip)}`);
+  app.post('/v3/directline/tokens/generate', open, async (request, reply) => {
+    await limitRate(store, keys.rate(`ip:${pseudonym('ip', request.ip)}`), config.limits.ratePerMinute, TOO_FAST);
     const conversationId = randomBytes(16).toString('base64url');
     await openConversation(conversationId);
     return reply.send({ conversationId, ...newToken(conversationId) });
   });
 
-  app.post('/v3/directline/tokens/refresh', async (request, reply) => {
-    const claims = claimsOf(request);
+  app.post('/v3/directline/tokens/refresh', withToken, async (request, reply) => {
+    const claims = claimsFor(request);
     if (!(await store.get(keys.conversation(claims.conversationId)))) throw new HttpError('NOT_FOUND', 'no such conversation, or it has expired');
     return reply.send({ conversationId: claims.conversationId, ...newToken(claims.conversationId) });
   });
 
-  app.post('/v3/directline/conversations', async (request, reply) => {
-    const claims = claimsOf(request);
+  app.post('/v3/directline/conversations', withToken, async (request, reply) => {
+    const claims = claimsFor(request);
     const conversationId = claims.conversationId;
     await openConversation(conversationId);
     const { token, expires_in } = newToken(conversationId);
@@ -207,21 +235,21 @@ export function registerDirectLine(
   });
 
   // Reconnect: a fresh stream URL, starting after the client's watermark.
-  app.get('/v3/directline/conversations/:conversationId', async (request, reply) => {
-    const conversationId = await authorize(request);
+  app.get('/v3/directline/conversations/:conversationId', inConversation, async (request, reply) => {
+    const conversationId = await conversationOf(request);
     const watermark = parseWatermark((request.query as { watermark?: unknown }).watermark);
     const { token, expires_in } = newToken(conversationId);
     return reply.send({ conversationId, token, expires_in, streamUrl: streamUrl(request, conversationId, token, String(watermark)) });
   });
 
-  app.get('/v3/directline/conversations/:conversationId/activities', async (request) => {
-    const conversationId = await authorize(request);
+  app.get('/v3/directline/conversations/:conversationId/activities', inConversation, async (request) => {
+    const conversationId = await conversationOf(request);
     return readSince(conversationId, parseWatermark((request.query as { watermark?: unknown }).watermark));
   });
 
-  app.post('/v3/directline/conversations/:conversationId/activities', async (request, reply) => {
-    const conversationId = await authorize(request);
-    await limitRate(`conv:${conversationId}`);
+  app.post('/v3/directline/conversations/:conversationId/activities', inConversation, async (request, reply) => {
+    const conversationId = await conversationOf(request);
+    await limitRate(store, keys.rate(`conv:${conversationId}`), config.limits.ratePerMinute, TOO_FAST);
     const parsed = incomingActivity.safeParse(request.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -273,21 +301,22 @@ export function registerDirectLine(
     return reply.send({ id });
   });
 
-  app.post('/v3/directline/conversations/:conversationId/upload', async (request) => {
-    await authorize(request);
+  app.post('/v3/directline/conversations/:conversationId/upload', inConversation, async () => {
     throw new HttpError('UNSUPPORTED_MEDIA', 'files are not accepted; please write your message as text');
   });
 
   app.route({
     method: 'GET',
     url: '/v3/directline/conversations/:conversationId/stream',
-    websocket: true,
     // Checked before the upgrade, so a bad token gets a plain HTTP 403 or 404.
+    ...inConversation,
     preValidation: async (request: FastifyRequest) => {
-      await authorize(request);
       parseWatermark((request.query as { watermark?: unknown }).watermark);
     },
-    handler: (socket: WebSocket, request: FastifyRequest) => {
+    // A plain HTTP request, without the upgrade.
+    handler: async (_request: FastifyRequest, reply: FastifyReply) =>
+      sendHttpError(reply.header('upgrade', 'websocket'), new HttpError('UPGRADE_REQUIRED', 'this is a WebSocket: connect to it with a WebSocket client')),
+    wsHandler: (socket: WebSocket, request: FastifyRequest) => {
       const conversationId = (request.params as { conversationId: string }).conversationId;
       void serveStream(socket, conversationId, parseWatermark((request.query as { watermark?: unknown }).watermark));
     },

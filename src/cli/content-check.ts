@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadAssessment } from '../assessment/definition.js';
 import { languages } from '../config.js';
 import { DangerDetector } from '../content/danger.js';
+import { missingKeys } from '../content/coverage.js';
 import { ContentError, formatProblem, loadContent, translationStatus, type Content, type TranslationStatus } from '../content/load.js';
 
 /**
@@ -93,16 +94,11 @@ function answerLengths(content: Content): string[] {
 
 /** Every interface string of the English locale exists in every language. */
 function checkLocales(): string[] {
-  const keysOf = (value: unknown, prefix = ''): string[] =>
-    typeof value === 'object' && value !== null
-      ? Object.entries(value).flatMap(([k, v]) => keysOf(v, prefix ? `${prefix}.${k}` : k))
-      : [prefix];
   const read = (lang: string) => JSON.parse(readFileSync(join('locales', lang, 'translation.json'), 'utf8')) as unknown;
-  const english = new Set(keysOf(read('en')));
+  const english = read('en');
   const out: string[] = [];
   for (const lang of languages.filter((l) => l !== 'en')) {
-    const have = new Set(keysOf(read(lang)));
-    const missing = [...english].filter((k) => !have.has(k));
+    const missing = missingKeys(english, read(lang));
     if (missing.length) out.push(`locales/${lang}/translation.json: missing ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`);
   }
   return out;

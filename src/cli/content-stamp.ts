@@ -28,7 +28,8 @@ function main(): number {
       if (!text || (!values.all && text.translatedFrom !== 'pending')) continue;
       const file = join('content', 'topics', topic.id, `${lang}.md`);
       const source = readFileSync(file, 'utf8');
-      const line = `translated_from: ${sourceHash(english)}`;
+      // Quoted: a hash made only of digits would otherwise be read as a number.
+      const line = `translated_from: "${sourceHash(english)}"`;
       const updated = /^translated_from:.*$/m.test(source)
         ? source.replace(/^translated_from:.*$/m, line)
         : source.replace(/^(reviewed:.*)$/m, `$1\n${line}`);

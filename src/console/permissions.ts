@@ -1,9 +1,9 @@
 import type { HandoffCase } from '../handoff/handoff-service.js';
 
 /**
- * The role model. Editors keep content and admins run the service; neither area is part of the
- * console yet, but an editor must not see the queue, so access goes by permission, never by
- * "anyone signed in".
+ * The role model. Caseworkers and supervisors take chats, editors keep the content, admins run the
+ * service. An editor must not see the queue nor a caseworker edit content, so access goes by
+ * permission, never by "anyone signed in".
  */
 export const ROLES = ['caseworker', 'supervisor', 'editor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -13,6 +13,10 @@ const PERMISSIONS = {
   'cases.work': ['caseworker', 'supervisor', 'admin'],
   /** See and act on every case, see the times, reassign, read the audit log. */
   'cases.supervise': ['supervisor', 'admin'],
+  /** Read and export the anonymous evidence dashboard. */
+  'stats.read': ['supervisor', 'admin'],
+  /** The editor area: the translation matrix, editing topics and services, exporting the edits. */
+  'content.edit': ['editor', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -12,9 +12,13 @@ import type { PersonBridge } from '../handoff/person-bridge.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { securityHeaders } from '../web-page.js';
+import type { LiveContent } from '../content/live-content.js';
 import { StaffDirectory, usernameSchema } from './accounts.js';
+import { registerDashboard } from './dashboard-routes.js';
+import { registerContentEditor } from './editor-routes.js';
 import { registerLive } from './live.js';
 import { registerConsolePage } from './page.js';
+import { parse } from './parse.js';
 import { can, mayAct, mayView } from './permissions.js';
 import { ConsoleSessions, type Staff } from './session.js';
 import { caseView, summarize, type ActionView, type AuditView, type CannedView, type MeView, type QueueView, type ServicesView, type StaffListView } from './views.js';
@@ -29,6 +33,8 @@ export interface ConsoleDeps {
   assessment: () => Assessment;
   i18n: i18n;
   logger: Logger;
+  /** The content with the editors' changes, for the editor area. */
+  content: LiveContent;
   /** Where `npm run build:web` put the console page (default dist/web). */
   webDir?: string;
 }
@@ -146,7 +152,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
           username: staff.username,
           name: staff.name,
           roles: staff.roles,
-          can: { work: can(staff.roles, 'cases.work'), supervise: can(staff.roles, 'cases.supervise') },
+          can: { work: can(staff.roles, 'cases.work'), supervise: can(staff.roles, 'cases.supervise'), edit: can(staff.roles, 'content.edit'), stats: can(staff.roles, 'stats.read') },
           csrfToken: staff.csrfToken,
           chatLimit: await chatLimit(staff),
           maxChats: staff.maxChats,
@@ -316,15 +322,10 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
           entries: query.conversationKey ? entries.filter((e) => e.conversationKey === query.conversationKey).slice(0, query.limit) : entries,
         } satisfies AuditView;
       });
+
+      registerContentEditor(api, { ...deps, sessions });
+      registerDashboard(api, { ...deps, sessions });
     },
     { prefix: '/console/api' },
   );
-}
-
-/** Validates input with zod; the first problem becomes a 400 naming the field. */
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw new HttpError('BAD_ARGUMENT', `${issue.path.join('.') || 'body'}: ${issue.message}`);
 }

@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { HttpError } from '../errors.js';
+import { countRequest } from '../rate-limit.js';
 import type { Store } from '../store/store.js';
 import { hashStamp, verifyNothing, verifyPassword, type StaffAccount, type StaffDirectory } from './accounts.js';
 import { can, type Permission, type Role } from './permissions.js';
@@ -133,12 +134,10 @@ export class ConsoleSessions {
   /** Counts every attempt, right or wrong, so that guessing in parallel gains nothing. */
   private async limitAttempts(username: string, address: string): Promise<void> {
     const { store, config } = this.options;
-    const window = Math.floor(Date.now() / 1000 / LOGIN_LIMITS.windowSeconds);
-    const ttl = { ttlSeconds: LOGIN_LIMITS.windowSeconds * 2 };
     const addressKey = createHmac('sha256', config.secretKey).update(address).digest('base64url').slice(0, 22);
     const [byName, byAddress] = await Promise.all([
-      store.increment(`console:signin:user:${username}:${window}`, 1, ttl),
-      store.increment(`console:signin:addr:${addressKey}:${window}`, 1, ttl),
+      countRequest(store, `console:signin:user:${username}`, LOGIN_LIMITS.windowSeconds),
+      countRequest(store, `console:signin:addr:${addressKey}`, LOGIN_LIMITS.windowSeconds),
     ]);
     if (byName > LOGIN_LIMITS.perUsername || byAddress > LOGIN_LIMITS.perAddress) {
       throw new HttpError('TOO_MANY_REQUESTS', 'too many sign-in attempts; please wait 15 minutes');

@@ -107,7 +107,7 @@ export interface MeView {
   username: string;
   name: string;
   roles: string[];
-  can: { work: boolean; supervise: boolean };
+  can: { work: boolean; supervise: boolean; edit: boolean; stats: boolean };
   csrfToken: string;
   chatLimit: number;
   maxChats: number;

@@ -18,8 +18,9 @@ export class KnowledgeBase {
     this.countries = new CountryMatcher(content);
   }
 
-  static load(dir = 'content'): KnowledgeBase {
-    return new KnowledgeBase(loadContent(dir), DangerDetector.load(`${dir}/safety/danger-phrases.yaml`));
+  /** The files below `dir`, with the console's edits (`overrides`, see loadContent) in place of the files they replace. */
+  static load(dir = 'content', overrides?: ReadonlyMap<string, string>): KnowledgeBase {
+    return new KnowledgeBase(loadContent(dir, overrides), DangerDetector.load(`${dir}/safety/danger-phrases.yaml`));
   }
 
   topic(id: string): Topic | undefined {

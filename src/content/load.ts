@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { languages, type Language } from '../config.js';
@@ -70,35 +70,84 @@ export function splitFrontMatter(source: string): { front: string; body: string 
   return match ? { front: match[1] ?? '', body: (match[2] ?? '').trim() } : undefined;
 }
 
+/** A topic's `<lang>.md`: the parsed front matter (still to be validated) and the answer. Throws when unreadable. */
+export function parseTopicFile(source: string): { front: unknown; body: string } {
+  const parts = splitFrontMatter(source);
+  if (!parts) throw new Error('must start with front matter between two "---" lines');
+  return { front: parseYaml(parts.front) as unknown, body: parts.body };
+}
+
 /**
- * Reads and validates every file below `dir`. Throws a ContentError listing every problem found,
- * so an editor sees them all at once; the server refuses to start with broken content.
+ * Where the loader reads: the files below `dir`, except where an override (an edit made in the
+ * console, keyed by the path relative to `dir`) replaces a file or adds a new one.
  */
-export function loadContent(dir = 'content'): Content {
+class ContentSource {
+  constructor(
+    private readonly dir: string,
+    private readonly overrides: ReadonlyMap<string, string>,
+  ) {}
+
+  /** The name problems are reported under. */
+  file(relative: string): string {
+    return join(this.dir, relative);
+  }
+
+  exists(relative: string): boolean {
+    return this.overrides.has(relative) || existsSync(this.file(relative));
+  }
+
+  read(relative: string): string {
+    return this.overrides.get(relative) ?? readFileSync(this.file(relative), 'utf8');
+  }
+
+  /** Topic folders come from the files only: the console edits a topic's texts, never creates a topic. */
+  dirs(relative: string): string[] {
+    const dir = this.file(relative);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
+  }
+
+  files(relative: string, extension: string): string[] {
+    const dir = this.file(relative);
+    const onDisk = existsSync(dir) ? readdirSync(dir) : [];
+    const overridden = [...this.overrides.keys()].filter((key) => dirname(key) === relative).map((key) => basename(key));
+    return [...new Set([...onDisk, ...overridden])].filter((name) => name.endsWith(extension)).sort();
+  }
+}
+
+/**
+ * Reads and validates every file below `dir`, with `overrides` (path relative to `dir` → the
+ * file's full text) read instead of the files they name. Throws a ContentError listing every
+ * problem found, so an editor sees them all at once; the server refuses to start with broken content.
+ */
+export function loadContent(dir = 'content', overrides: ReadonlyMap<string, string> = new Map()): Content {
+  const source = new ContentSource(dir, overrides);
   const problems: ContentProblem[] = [];
   const topics = new Map<string, Topic>();
   const countries = new Map<string, CountryServices>();
 
-  const topicsDir = join(dir, 'topics');
-  for (const folder of listDirs(topicsDir)) {
-    const metaFile = join(topicsDir, folder, 'topic.yaml');
-    const meta = parseFile(metaFile, topicMetaSchema, problems, (text) => parseYaml(text) as unknown);
+  for (const folder of source.dirs('topics')) {
+    const metaFile = `topics/${folder}/topic.yaml`;
+    const meta = parseFile(source, metaFile, topicMetaSchema, problems, (text) => parseYaml(text) as unknown);
     if (!meta) continue;
-    if (meta.id !== folder) problems.push({ file: metaFile, field: 'id', message: `must match its folder name "${folder}"` });
+    if (meta.id !== folder) problems.push({ file: source.file(metaFile), field: 'id', message: `must match its folder name "${folder}"` });
     const topic: Topic = { ...meta, texts: {} };
     for (const lang of languages) {
-      const file = join(topicsDir, folder, `${lang}.md`);
-      if (!existsSync(file)) continue;
-      let body = '';
-      const front = parseFile(file, topicTextSchema, problems, (text) => {
-        const parts = splitFrontMatter(text);
-        if (!parts) throw new Error('must start with front matter between two "---" lines');
-        body = parts.body;
-        return parseYaml(parts.front) as unknown;
+      const file = `topics/${folder}/${lang}.md`;
+      if (!source.exists(file)) continue;
+      let body: string | undefined;
+      const front = parseFile(source, file, topicTextSchema, problems, (text) => {
+        const parsed = parseTopicFile(text);
+        body = parsed.body;
+        return parsed.front;
       });
-      if (!front) continue;
-      if (body.length < 50) problems.push({ file, field: 'answer', message: 'the answer after the front matter is missing or too short' });
-      if (lang === 'en' && front.translated_from) problems.push({ file, field: 'translated_from', message: 'is only for translations' });
+      // Checked even when the front matter has problems, so that an editor sees them all at once.
+      if (body !== undefined && body.length < 50) problems.push({ file: source.file(file), field: 'answer', message: 'the answer after the front matter is missing or too short' });
+      if (!front || body === undefined) continue;
+      if (lang === 'en' && front.translated_from) problems.push({ file: source.file(file), field: 'translated_from', message: 'is only for translations' });
       topic.texts[lang] = {
         title: front.title,
         questions: front.questions,
@@ -109,30 +158,29 @@ export function loadContent(dir = 'content'): Content {
         body,
       };
     }
-    if (!topic.texts.en) problems.push({ file: join(topicsDir, folder, 'en.md'), field: '', message: 'the English text is required' });
+    if (!topic.texts.en) problems.push({ file: source.file(`topics/${folder}/en.md`), field: '', message: 'the English text is required' });
     topics.set(meta.id, topic);
   }
 
   for (const topic of topics.values()) {
     for (const related of topic.related) {
       if (!topics.has(related)) {
-        problems.push({ file: join(topicsDir, topic.id, 'topic.yaml'), field: 'related', message: `unknown topic id "${related}"` });
+        problems.push({ file: source.file(`topics/${topic.id}/topic.yaml`), field: 'related', message: `unknown topic id "${related}"` });
       }
     }
   }
 
-  const servicesDir = join(dir, 'services');
-  for (const name of listFiles(servicesDir, '.yaml')) {
-    const file = join(servicesDir, name);
-    const country = parseFile(file, countrySchema, problems, (text) => parseYaml(text) as unknown);
+  for (const name of source.files('services', '.yaml')) {
+    const file = `services/${name}`;
+    const country = parseFile(source, file, countrySchema, problems, (text) => parseYaml(text) as unknown);
     if (!country) continue;
-    if (`${country.country}.yaml` !== name) problems.push({ file, field: 'country', message: `must match the file name "${name}"` });
+    if (`${country.country}.yaml` !== name) problems.push({ file: source.file(file), field: 'country', message: `must match the file name "${name}"` });
     countries.set(country.country, country);
   }
-  if (!countries.has('INT')) problems.push({ file: join(servicesDir, 'INT.yaml'), field: '', message: 'the international fallback is required' });
+  if (!countries.has('INT')) problems.push({ file: source.file('services/INT.yaml'), field: '', message: 'the international fallback is required' });
 
-  const browseFile = join(dir, 'browse.yaml');
-  const browse = parseFile(browseFile, browseSchema, problems, (text) => parseYaml(text) as unknown) ?? { rights: {}, safe: {} };
+  const browseFile = source.file('browse.yaml');
+  const browse = parseFile(source, 'browse.yaml', browseSchema, problems, (text) => parseYaml(text) as unknown) ?? { rights: {}, safe: {} };
   const grouped = new Map<string, number>();
   for (const [category, groups] of Object.entries(browse)) {
     for (const [group, ids] of Object.entries(groups)) {
@@ -155,14 +203,16 @@ export function loadContent(dir = 'content'): Content {
 }
 
 function parseFile<S extends z.ZodType>(
-  file: string,
+  source: ContentSource,
+  relative: string,
   schema: S,
   problems: ContentProblem[],
   read: (text: string) => unknown,
 ): z.infer<S> | undefined {
+  const file = source.file(relative);
   let raw: unknown;
   try {
-    raw = read(readFileSync(file, 'utf8'));
+    raw = read(source.read(relative));
   } catch (error) {
     problems.push({ file, field: '', message: error instanceof Error ? error.message.split('\n')[0]! : String(error) });
     return undefined;
@@ -171,19 +221,4 @@ function parseFile<S extends z.ZodType>(
   if (parsed.success) return parsed.data as z.infer<S>;
   for (const issue of parsed.error.issues) problems.push({ file, field: issue.path.join('.'), message: issue.message });
   return undefined;
-}
-
-function listDirs(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort();
-}
-
-function listFiles(dir: string, extension: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => name.endsWith(extension))
-    .sort();
 }

@@ -1,3 +1,4 @@
+import { recordHandoff } from '../analytics/usage-totals.js';
 import { EtagConflictError, type Store, type Unsubscribe } from '../store/store.js';
 
 /**
@@ -107,6 +108,7 @@ export class HandoffService {
       throw error;
     }
     await this.audit('person', 'requested', input.conversationKey, input.urgent ? 'urgent' : undefined);
+    await recordHandoff(this.store, created, this.now());
     await this.emit({ type: 'queue' });
     return created;
   }
@@ -228,7 +230,8 @@ export class HandoffService {
     const stamped = { ...entry, at: this.stamp() };
     await this.store.append(KEYS.transcript(conversationKey), stamped, { ttlSeconds: this.retention.transcriptSeconds, maxLength: 2000 });
     if (entry.author === 'staff') {
-      await this.update(conversationKey, (c) => (c.firstResponseAt ? 'taken' : { ...c, firstResponseAt: stamped.at }));
+      const first = await this.update(conversationKey, (c) => (c.firstResponseAt ? 'taken' : { ...c, firstResponseAt: stamped.at }));
+      if (first.ok) await recordHandoff(this.store, first.case, this.now());
     }
     await this.emit({ type: 'message', conversationKey, entry: stamped });
     return stamped;

@@ -79,6 +79,10 @@ export class MemoryStore implements Store {
     return count;
   }
 
+  async counters(keys: string[]): Promise<number[]> {
+    return keys.map((key) => this.#live(key, 'counter')?.count ?? 0);
+  }
+
   async append<T = unknown>(log: string, value: T, options: { ttlSeconds: number; maxLength?: number }): Promise<number> {
     const json = toJson(value);
     const expiresAt = Date.now() + retentionMs(options.ttlSeconds);

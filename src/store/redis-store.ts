@@ -27,6 +27,7 @@ export interface RedisStoreOptions {
 }
 
 const LOCK_INFIX = '\0lock:';
+const COUNTERS_PER_READ = 1000;
 
 /** Compare-and-set in one step, so no other instance can write between the check and the write. */
 const SET_SCRIPT = `
@@ -184,6 +185,17 @@ export class RedisStore implements Store {
       this.#client.eval(INCREMENT_SCRIPT, { keys: [this.#prefix + key], arguments: [String(by), String(ttl)] }),
     );
     return Number(count);
+  }
+
+  async counters(keys: string[]): Promise<number[]> {
+    const counts: number[] = [];
+    // In slices, so that years of daily totals never make one huge reply.
+    for (let start = 0; start < keys.length; start += COUNTERS_PER_READ) {
+      const slice = keys.slice(start, start + COUNTERS_PER_READ).map((key) => this.#prefix + key);
+      const values = await this.#run(() => this.#client.mGet(slice));
+      counts.push(...values.map((value) => Number(value ?? 0)));
+    }
+    return counts;
   }
 
   async append<T = unknown>(log: string, value: T, options: { ttlSeconds: number; maxLength?: number }): Promise<number> {

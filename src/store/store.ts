@@ -63,6 +63,8 @@ export interface Store {
 
   /** Adds to an integer counter (created at 0) and returns the new value; renews retention. */
   increment(key: string, by: number, options: { ttlSeconds: number }): Promise<number>;
+  /** Reads counters in the order asked, without touching their retention; a missing one reads 0. */
+  counters(keys: string[]): Promise<number[]>;
 
   /** Appends to a log and returns its sequence number; the log's retention is renewed. */
   append<T = unknown>(log: string, value: T, options: { ttlSeconds: number; maxLength?: number }): Promise<number>;

@@ -11,13 +11,18 @@ import { PASSWORD, StaffClient, staffFile } from './support.js';
 
 const KEY = 'conversation-that-does-not-exist';
 
-type Need = 'signed-in' | 'work' | 'supervise';
+type Need = 'signed-in' | 'work' | 'supervise' | 'edit';
 interface Endpoint {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
+  /** The route as the server declares it, where the path fills in more than the case key. */
+  route?: string;
   body?: unknown;
   need: Need;
 }
+
+/** A whole topic edit from a stale version: an editor gets 409 and nothing changes. */
+const TOPIC_EDIT = { version: 'stale', sourceHash: 'stale', title: 'Title', questions: ['q'], keywords: ['k'], sources: ['s'], reviewed: false, body: 'b' };
 
 /** Every staff endpoint but sign-in; the last test checks that none is missing from this list. */
 const ENDPOINTS: Endpoint[] = [
@@ -39,6 +44,16 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'POST', path: `/cases/${KEY}/hand-back`, need: 'work' },
   { method: 'POST', path: `/cases/${KEY}/close`, need: 'work' },
   { method: 'GET', path: '/audit', need: 'supervise' },
+  // The evidence dashboard (stats.read): the same roles as supervising.
+  { method: 'GET', path: '/stats', need: 'supervise' },
+  { method: 'GET', path: '/stats/csv', need: 'supervise' },
+  { method: 'GET', path: '/content/matrix', need: 'edit' },
+  { method: 'GET', path: '/content/topics/rights.work/fr', route: '/content/topics/:id/:lang', need: 'edit' },
+  { method: 'PUT', path: '/content/topics/rights.work/fr', route: '/content/topics/:id/:lang', body: TOPIC_EDIT, need: 'edit' },
+  { method: 'GET', path: '/content/services/IT', route: '/content/services/:country', need: 'edit' },
+  { method: 'PUT', path: '/content/services/IT', route: '/content/services/:country', body: { version: 'stale', services: [] }, need: 'edit' },
+  { method: 'GET', path: '/content/history', need: 'edit' },
+  { method: 'GET', path: '/content/export', need: 'edit' },
 ];
 const changing = ENDPOINTS.filter((e) => e.method !== 'GET');
 const label = (e: Endpoint) => `${e.method} ${e.path}`;
@@ -71,9 +86,15 @@ describe('staff console access', () => {
     expect(answer.status, label(endpoint)).toBe(401);
   });
 
-  it.each(ENDPOINTS.filter((e) => e.need !== 'signed-in'))('refuses $method $path to an editor (403)', async (endpoint) => {
+  it.each(ENDPOINTS.filter((e) => e.need === 'work' || e.need === 'supervise'))('refuses $method $path to an editor (403)', async (endpoint) => {
     const answer = await as.ed!.call(endpoint.method, endpoint.path, endpoint.body);
     expect(answer.status, label(endpoint)).toBe(403);
+  });
+
+  it.each(ENDPOINTS.filter((e) => e.need === 'edit'))('refuses $method $path to a caseworker and a supervisor (403), allows an editor and an admin', async (endpoint) => {
+    expect((await as.cw!.call(endpoint.method, endpoint.path, endpoint.body)).status).toBe(403);
+    expect((await as.sup!.call(endpoint.method, endpoint.path, endpoint.body)).status).toBe(403);
+    for (const allowed of [as.ed!, as.adm!]) expect((await allowed.call(endpoint.method, endpoint.path, endpoint.body)).status).toBeOneOf([200, 409]);
   });
 
   it.each(ENDPOINTS.filter((e) => e.need === 'supervise'))('refuses $method $path to a caseworker (403), allows a supervisor and an admin', async (endpoint) => {
@@ -96,8 +117,8 @@ describe('staff console access', () => {
   });
 
   it('lists exactly the routes the server has under /console/api', () => {
-    const pattern = (path: string) => path.replace(KEY, ':key');
-    const tested = new Set([...ENDPOINTS.map((e) => `${e.method} /console/api${pattern(e.path)}`), 'POST /console/api/session']);
+    const pattern = (e: Endpoint) => e.route ?? e.path.replace(KEY, ':key');
+    const tested = new Set([...ENDPOINTS.map((e) => `${e.method} /console/api${pattern(e)}`), 'POST /console/api/session']);
     const served = new Set<string>();
     let prefix: string[] = [];
     // printRoutes draws a tree; each line holds one path segment and the methods served there.

@@ -87,7 +87,7 @@ describe('the server and broken content', () => {
     try {
       edit(join(dir, 'topics/rights.documents/en.md'), (t) => t.replace(/^title:.*$/m, 'title: Your papers are yours'));
       edit(join(dir, 'services/IT.yaml'), (t) => t.replace('phone: "112"', 'phone: "11two"'));
-      const refused = app.reloadContent();
+      const refused = await app.reloadContent();
       expect(refused.ok).toBe(false);
       const client = new DirectLineClient(app.url);
       await client.open();
@@ -98,7 +98,7 @@ describe('the server and broken content', () => {
       expect(client.botMessages()[before]?.text).toMatch(/^\*\*Your passport belongs to you\*\*/);
 
       edit(join(dir, 'services/IT.yaml'), (t) => t.replace('phone: "11two"', 'phone: "112"'));
-      expect(app.reloadContent()).toEqual({ ok: true });
+      expect(await app.reloadContent()).toEqual({ ok: true });
       const after = client.botMessages().length;
       await client.ask('topic:rights.documents');
       expect(client.botMessages()[after]?.text).toMatch(/^\*\*Your papers are yours\*\*/);

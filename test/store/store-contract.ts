@@ -224,6 +224,15 @@ export function storeContract(makeStore: () => Promise<Store>): void {
       expect(await store.increment('other', 3, { ttlSeconds: 60 })).toBe(3);
     });
 
+    it('are read in the order asked, a missing one as 0, without renewing their retention', async () => {
+      await store.increment('a', 2, { ttlSeconds: 600 });
+      await store.increment('c', 7, { ttlSeconds: 30 });
+      expect(await store.counters(['c', 'b', 'a'])).toEqual([7, 0, 2]);
+      expect(await store.counters([])).toEqual([]);
+      expect(await store.ttl('c')).toBeLessThanOrEqual(30);
+      expect(await store.keys('b')).toEqual([]);
+    });
+
     it('lose no concurrent increments', async () => {
       await Promise.all(Array.from({ length: 20 }, () => store.increment('n', 1, { ttlSeconds: 60 })));
       expect(await store.increment('n', 0, { ttlSeconds: 60 })).toBe(20);

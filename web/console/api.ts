@@ -4,6 +4,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The whole answer, for refusals that say more than a message (a conflict's current text, problems by field). */
+    readonly body: unknown = undefined,
   ) {
     super(message);
   }
@@ -40,7 +42,7 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: st
   const json = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
   if (!response.ok) {
     if (response.status === 401 && path !== '/session') onSignedOut();
-    throw new ApiError(response.status, json.error?.message ?? response.statusText);
+    throw new ApiError(response.status, json.error?.message ?? response.statusText, json);
   }
   return json as T;
 }

@@ -3,6 +3,8 @@ import type { HandoffEvent } from '../../src/handoff/handoff-service.js';
 import { api, ApiError, setCsrfToken, whenSignedOut } from './api.js';
 import type { ConsoleContext } from './context.js';
 import { CaseScreen } from './conversation.js';
+import { showDashboard } from './dashboard.js';
+import { EditorArea } from './editor.js';
 import { connectLive } from './live.js';
 import { renderQueue, tickWaits } from './queue.js';
 import { renderSupervision } from './supervision.js';
@@ -14,15 +16,17 @@ const workspace = $('workspace');
 const queuePane = $('queue-view');
 const supervisionPane = $('supervision-view');
 const casePane = $('case-view');
+const contentPane = $('content-view');
+const evidencePane = $('evidence-view');
 const notice = $('notice');
-const tabs = { queue: $<HTMLButtonElement>('tab-queue'), supervision: $<HTMLButtonElement>('tab-supervision') };
+const tabs = { queue: $<HTMLButtonElement>('tab-queue'), supervision: $<HTMLButtonElement>('tab-supervision'), content: $<HTMLButtonElement>('tab-content'), evidence: $<HTMLButtonElement>('tab-evidence') };
 
 let context: ConsoleContext | undefined;
 let stopLive: (() => void) | undefined;
 let ticker: ReturnType<typeof setInterval> | undefined;
 let openCase: CaseScreen | undefined;
 let latest: QueueView | undefined;
-let tab: 'queue' | 'supervision' = 'queue';
+let tab: keyof typeof tabs = 'queue';
 let clockOffset = 0;
 let refreshing: Promise<void> | undefined;
 let refreshAgain = false;
@@ -75,7 +79,7 @@ function refreshQueue(): void {
 }
 
 async function render(): Promise<void> {
-  if (!context || !latest) return;
+  if (!context || !latest || tab === 'content' || tab === 'evidence') return;
   const waiting = latest.cases.filter((c) => c.status === 'queued').length;
   document.title = waiting ? `(${waiting}) Hotline console` : 'Hotline console';
   queuePane.hidden = tab !== 'queue';
@@ -135,10 +139,16 @@ function start(me: MeView): void {
   $('who').textContent = `${me.name} (${me.roles.join(', ')})`;
   $('sign-out').hidden = false;
   notice.hidden = true;
+  tabs.queue.hidden = !me.can.work;
+  tabs.content.hidden = !me.can.edit;
+  tabs.evidence.hidden = !me.can.stats;
   if (!me.can.work) {
-    notify('Your role has no access to the queue. Ask an admin if you need it.');
-    return;
+    if (!me.can.edit) return notify('Your role has no access to the queue. Ask an admin if you need it.');
+    workspace.hidden = false;
+    $('tabs').hidden = false;
+    return selectTab('content');
   }
+  selectTab('queue');
   context = { me, serverNow: () => Date.now() + clockOffset, notify, openCase: showCase, claim, refreshQueue };
   workspace.hidden = false;
   $('tabs').hidden = false;
@@ -159,9 +169,14 @@ function start(me: MeView): void {
 
 function selectTab(next: typeof tab): void {
   tab = next;
-  tabs.queue.setAttribute('aria-pressed', String(next === 'queue'));
-  tabs.supervision.setAttribute('aria-pressed', String(next === 'supervision'));
-  void render();
+  for (const [name, element] of Object.entries(tabs)) element.setAttribute('aria-pressed', String(name === next));
+  contentPane.hidden = next !== 'content';
+  evidencePane.hidden = next !== 'evidence';
+  if (next !== 'content' && next !== 'evidence') return void render();
+  queuePane.hidden = true;
+  supervisionPane.hidden = true;
+  if (next === 'evidence') void showDashboard(evidencePane, notify);
+  else new EditorArea(contentPane, notify).show();
 }
 
 signInForm.addEventListener('submit', async (event) => {
@@ -180,6 +195,8 @@ $('sign-out').addEventListener('click', async () => {
 });
 tabs.queue.addEventListener('click', () => selectTab('queue'));
 tabs.supervision.addEventListener('click', () => selectTab('supervision'));
+tabs.content.addEventListener('click', () => selectTab('content'));
+tabs.evidence.addEventListener('click', () => selectTab('evidence'));
 whenSignedOut(() => showSignIn('Your session has ended. Please sign in again.'));
 
 api<MeView>('GET', '/me').then(start, () => showSignIn());
