@@ -117,7 +117,10 @@ export async function startApp(config: Config, options: { logger?: Logger; conte
     bodyLimit: config.limits.maxBodyBytes,
     trustProxy: true,
     // The router's own refusals, in the same shape, without echoing the URL back.
-    frameworkErrors: (error, _request, reply) => {
+    frameworkErrors: (error, request, reply) => {
+      // A WebSocket upgrade refused here never reaches the websocket plugin, which would close its
+      // socket: left open, it would be kept for ever (and hold up shutdown).
+      if (request.headers.upgrade) reply.raw.once('finish', () => request.raw.socket.destroy());
       if (error.code === 'FST_ERR_BAD_URL') return answerError(new HttpError('BAD_ARGUMENT', 'the URL is not valid'), reply);
       // A path segment longer than any id or key this server gives out.
       if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return answerError(new HttpError('NOT_FOUND', 'not found'), reply);

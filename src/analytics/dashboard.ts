@@ -9,9 +9,9 @@ import {
 } from '../assessment/definition.js';
 import { z } from 'zod';
 import type { Store } from '../store/store.js';
-import { ID_PATTERNS, parseCheckCounter } from './check-totals.js';
+import { CHECK_TOTALS_RETENTION_DAYS, ID_PATTERNS, parseCheckCounter } from './check-totals.js';
 import { suppress } from './suppression.js';
-import { parseUsageCounter, WAIT_BUCKETS, type UsageEvent } from './usage-totals.js';
+import { parseUsageCounter, WAIT_BUCKETS } from './usage-totals.js';
 
 /**
  * The evidence dashboard: the anonymous totals (check-totals.ts, usage-totals.ts) read back into
@@ -26,8 +26,8 @@ export const HIDDEN = 'fewer than 10';
 /** The stages a check is counted with; `unknown` while the conversation has no such setting. */
 export const COUNTED_STAGES = ['planning', 'transit', 'arrived', 'returning', 'unknown'] as const;
 
-/** The most days one view spans: what the totals are kept for (CHECK_TOTALS_RETENTION_DAYS). */
-export const MAX_DAYS = 400;
+/** The most days one view spans: as long as the totals are kept. */
+const MAX_DAYS = CHECK_TOTALS_RETENTION_DAYS;
 const DEFAULT_DAYS = 91;
 
 export interface DashboardQuery {
@@ -95,28 +95,15 @@ export interface DashboardContext {
   channels: Readonly<Record<string, string>>;
 }
 
-interface CheckCount {
-  day: string;
-  version: number;
-  country: string;
-  language: string;
-  stage: string;
-  what: string;
-  value: number;
-}
-
-interface UsageCount {
-  day: string;
-  event: UsageEvent;
-  value: number;
-}
+type CheckCount = NonNullable<ReturnType<typeof parseCheckCounter>> & { value: number };
+type UsageCount = NonNullable<ReturnType<typeof parseUsageCounter>> & { value: number };
 
 export interface Counts {
   checks: CheckCount[];
   usage: UsageCount[];
 }
 
-/** Every total in the store. */
+/** Every total in the store (both kinds of names begin with `stats:`). */
 export async function readCounts(store: Pick<Store, 'keys' | 'counters'>): Promise<Counts> {
   const names = await store.keys('stats:');
   const values = await store.counters(names);
@@ -161,7 +148,7 @@ export function dashboardQuerySchema(today: string): z.ZodType<DashboardQuery> {
     });
 }
 
-/** The query in a few words, for the audit log and file names. */
+/** The query in a few words, for the audit log. */
 export function describeQuery(query: DashboardQuery): string {
   return [`${query.from}..${query.to} by ${query.by}`, query.country && `country ${query.country}`, query.language && `language ${query.language}`, query.stage && `stage ${query.stage}`]
     .filter(Boolean)
@@ -180,6 +167,9 @@ function listAxis(items: Column[]): Axis {
   return { items, keyOf: (raw) => (keys.has(raw) ? raw : undefined) };
 }
 
+/** The key of the row the values without a row of their own share. */
+const OTHERS = '*';
+
 /**
  * For open-ended lists (countries, topics): each value with at least 10 gets a row of its own,
  * the rest share one, which is topped up from the smallest named rows until it has 10 too. A value
@@ -195,9 +185,9 @@ function pooledAxis(totals: ReadonlyMap<string, number>, label: (key: string) =>
   if (pooled > 0 || items.length === 0) items.push({ key: OTHERS, label: items.length ? shared.others : shared.all });
   return { items, keyOf: (raw) => (own.has(raw) ? raw : OTHERS) };
 }
-const OTHERS = '*';
 
 function periodAxis(query: DashboardQuery): Axis {
+  const minDay = (a: string, b: string) => (a < b ? a : b);
   const items: Column[] = [];
   for (let start = query.from; start <= query.to; ) {
     // Weeks run Monday to Sunday; the first and the last are cut at the period's ends.
@@ -208,7 +198,6 @@ function periodAxis(query: DashboardQuery): Axis {
   const starts = items.map((item) => item.key);
   return { items, keyOf: (day) => starts.findLast((start) => start <= day) };
 }
-const minDay = (a: string, b: string) => (a < b ? a : b);
 
 // ---- tables ----
 
@@ -422,8 +411,10 @@ export function buildDashboard(counts: Counts, context: DashboardContext, query:
  * counted by how long the person waited.
  */
 function usageTables(usage: UsageCount[], context: DashboardContext, query: DashboardQuery, periods: Axis): Dashboard['usage'] {
-  const inLanguage = usage.filter((u) => !query.language || u.event.language === query.language);
-  const languages = listAxis((query.language ? [query.language] : context.languages).map((key) => ({ key, label: languageName(key) })));
+  // Every usage table has the same languages, so that the totals they share are the same numbers.
+  const shown = query.language ? [query.language] : context.languages;
+  const inLanguage = usage.filter((u) => shown.includes(u.event.language));
+  const languages = listAxis(shown.map((key) => ({ key, label: languageName(key) })));
   const periodHeader = query.by === 'day' ? 'Day' : 'Week';
 
   const topicCounts = inLanguage.flatMap((u) => (u.event.kind === 'topic' ? [{ row: u.event.topic, column: u.event.language, value: u.value }] : []));
@@ -466,16 +457,20 @@ function usageTables(usage: UsageCount[], context: DashboardContext, query: Dash
 
 // ---- CSV ----
 
-/** Every table of the dashboard, one number a line, hidden ones written as "fewer than 10". */
-export function toCsv(dashboard: Dashboard): string {
-  const tables = [
+/** Every table of the dashboard, in the order the page shows them. */
+export function tablesOf(dashboard: Dashboard): Table[] {
+  return [
     dashboard.checks.levels,
     dashboard.checks.overTime,
     ...dashboard.checks.factors.flatMap((f) => [f.prevalence, ...f.questions]),
     ...Object.values(dashboard.usage),
   ];
+}
+
+/** Every table of the dashboard, one number a line, hidden ones written as "fewer than 10". */
+export function toCsv(dashboard: Dashboard): string {
   const lines = [['table', 'row', 'column', 'value']];
-  for (const t of tables) {
+  for (const t of tablesOf(dashboard)) {
     const line = (row: string, column: string, cell: Cell) => lines.push([t.title, row, column, cell === null ? HIDDEN : String(cell)]);
     for (const row of t.rows) {
       row.cells.forEach((cell, c) => line(row.label, t.columns[c]!.label, cell));

@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 import { HttpError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { limitRate } from '../rate-limit.js';
-import type { Store, Unsubscribe } from '../store/store.js';
+import { StoreUnavailableError, type Store, type Unsubscribe } from '../store/store.js';
 import { signToken, verifyToken, type TokenClaims } from './directline-token.js';
 
 /**
@@ -295,9 +295,22 @@ export function registerDirectLine(
         },
         logic,
       )
-      .catch((error: unknown) => logger.error({ err: errorSummary(error) }, 'direct line turn failed'));
-    inFlight.add(turn);
-    void turn.finally(() => inFlight.delete(turn));
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          logger.error({ err: errorSummary(error) }, 'direct line turn failed');
+          return error;
+        },
+      );
+    const settled = turn.then(() => undefined);
+    inFlight.add(settled);
+    void settled.finally(() => inFlight.delete(settled));
+    // The answer waits for the turn, as Direct Line does: if this instance dies before the bot has
+    // handled the message, the client sees the send fail and can send it again, instead of
+    // believing it arrived.
+    const failure = await turn;
+    if (failure instanceof StoreUnavailableError) throw failure;
+    if (failure) throw new HttpError('UNAVAILABLE', 'the message could not be handled; please try again');
     return reply.send({ id });
   });
 

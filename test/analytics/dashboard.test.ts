@@ -6,6 +6,7 @@ import {
   describeQuery,
   HIDDEN,
   readCounts,
+  tablesOf,
   toCsv,
   type Counts,
   type DashboardContext,
@@ -15,7 +16,7 @@ import {
 import { loadAssessment } from '../../src/assessment/definition.js';
 import { languages } from '../../src/config.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
-import { countChecks, countHandoffs, countUsage, smallNumbersIn, smallNumbersInCsv, tablesOf } from '../support/evidence.js';
+import { countChecks, countHandoffs, countUsage, smallNumbersIn, smallNumbersInCsv } from '../support/evidence.js';
 
 const { definition, texts } = await loadAssessment();
 const TITLES: Record<string, string> = { 'rights.work': 'Work, pay and your rights', 'help.human': '=HYPERLINK("x")' };

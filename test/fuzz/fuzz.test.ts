@@ -74,7 +74,7 @@ describe('fuzzing every public endpoint', () => {
         // So that the inputs reach the code behind the limits (the limits have their own tests).
         RATE_LIMIT_PER_MINUTE: '100000',
         RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
-        LOG_LEVEL: 'error',
+        LOG_LEVEL: 'warn',
       },
       { logTo: { write: (line) => logs.push(line) } },
     );
@@ -145,6 +145,7 @@ describe('fuzzing every public endpoint', () => {
     // The three people, before the fuzzing.
     const people = await startPeople(app, double, fixtures);
     const first = await people.round();
+    console.log(first.map((seen) => seen.join('\n')).join('\n---\n'));
     const fuzzStarted = Date.now();
 
     // The fuzzing, every family mixed, in parallel batches; the people keep talking meanwhile.
@@ -155,7 +156,10 @@ describe('fuzzing every public endpoint', () => {
     let done = false;
     const during: string[][][] = [];
     const talking = (async () => {
-      while (!done && during.length < 30) during.push(await people.round());
+      while (!done && during.length < 100) {
+        during.push(await people.round());
+        await sleep(250);
+      }
     })();
     const reopening = (async () => {
       while (!done) {
@@ -193,6 +197,7 @@ describe('fuzzing every public endpoint', () => {
     console.log(
       [`fuzz: ${total} inputs in ${fuzzSeconds} s (${Math.round((Date.now() - started) / 1000)} s in all), seed ${SEED}, ${during.length} rounds of conversation meanwhile`]
         .concat([...sent.entries()].sort().map(([endpoint, n]) => `  ${String(n).padStart(5)}  ${endpoint}`))
+        .concat(warningsIn(logs).map(([message, n]) => `  logged ${n} × ${message}`))
         .concat(slowest.map((s) => `  slow: ${Math.round(s.ms)} ms ${describeInput(s.input).slice(0, 400)}`))
         .join('\n'),
     );
@@ -254,6 +259,18 @@ function failuresInLogs(lines: string[]): string[] {
     .map((line) => JSON.parse(line) as { level: number; msg: string; err?: unknown })
     .filter((entry) => entry.level >= 50)
     .map((entry) => `${entry.msg} ${JSON.stringify(entry.err ?? '')}`);
+}
+
+/** Warnings the server logged (a refused call to the Bot API…), by message, for the summary. */
+function warningsIn(lines: string[]): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  for (const line of lines) {
+    const entry = JSON.parse(line) as { level: number; msg: string; method?: string; err?: { message?: string } };
+    if (entry.level !== 40) continue;
+    const message = `${entry.msg}${entry.method ? ` (${entry.method})` : ''}: ${entry.err?.message?.slice(0, 80) ?? ''}`;
+    counts.set(message, (counts.get(message) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1]);
 }
 
 /** Deterministic Fisher–Yates, so that a seed always gives the same order. */

@@ -110,12 +110,13 @@ function upgrade(url: string, headers: Record<string, string>): Promise<Answer> 
       socket.close();
       resolve({ status: 101, contentType: '', text: '' });
     });
-    socket.once('unexpected-response', (_request, response) => {
+    socket.once('unexpected-response', (request, response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, contentType: String(response.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }),
-      );
+      response.on('end', () => {
+        request.destroy();
+        resolve({ status: response.statusCode ?? 0, contentType: String(response.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') });
+      });
       response.on('error', reject);
     });
     socket.once('error', reject);
@@ -151,7 +152,12 @@ export function problemWith(input: FuzzInput, answer: Answer): string | undefine
   // What is checked before anything else (a token, the webhook's secret) is checked on the route's
   // own method and a URL the router can read; Node refuses oversized headers before any of it.
   const routeMethod = input.endpoint.split(' ')[0];
-  const onRoute = (input.method === routeMethod || (input.method === 'HEAD' && routeMethod === 'GET')) && status !== 431 && !/"the URL is not valid"/.test(answer.text);
+  const onRoute =
+    (input.method === routeMethod || (input.method === 'HEAD' && routeMethod === 'GET')) &&
+    // A made-up conversation id may name no route at all ("..", "%zz"), whose body is read for the 404.
+    !/\/conversations\/(?!\{conv:\d+\})/.test(input.path) &&
+    !/"the URL is not valid"/.test(answer.text) &&
+    status !== 431;
   if (!onRoute) return undefined;
   if (auth.kind === 'directline' && input.endpoint !== 'POST /v3/directline/tokens/generate') {
     const invalid = auth.token !== 'valid' && auth.token !== 'other';

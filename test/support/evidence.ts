@@ -1,5 +1,5 @@
 import { recordCheckTotals } from '../../src/analytics/check-totals.js';
-import { HIDDEN, type Dashboard, type Table } from '../../src/analytics/dashboard.js';
+import { HIDDEN, tablesOf, type Dashboard } from '../../src/analytics/dashboard.js';
 import { recordHandoff, recordUsage, type UsageEvent } from '../../src/analytics/usage-totals.js';
 import type { ResultLevel } from '../../src/assessment/definition.js';
 import type { Store } from '../../src/store/store.js';
@@ -42,15 +42,6 @@ export async function countHandoffs(
     const firstResponseAt = new Date(Date.parse(requestedAt) + handoffs.waitSeconds * 1000);
     await recordHandoff(store, { ...request, firstResponseAt: firstResponseAt.toISOString() }, firstResponseAt);
   }
-}
-
-export function tablesOf(dashboard: Dashboard): Table[] {
-  return [
-    dashboard.checks.levels,
-    dashboard.checks.overTime,
-    ...dashboard.checks.factors.flatMap((factor) => [factor.prevalence, ...factor.questions]),
-    ...Object.values(dashboard.usage),
-  ];
 }
 
 /** Every number of a data cell or total under 10, named by table, row and column: there must be none. */
