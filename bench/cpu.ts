@@ -75,3 +75,20 @@ export async function withLoadFigures<T extends object>(phase: () => Promise<T>)
   const cpu = otherLoad(before, snapshot());
   return cpu ? { ...result, cpu } : result;
 }
+
+/**
+ * Waits, at most `maxMs`, until processes outside the benchmark have used less than
+ * `thresholdCores` over a 2-second window. Returns how long it waited and whether it got quiet.
+ */
+export async function waitForQuiet(maxMs: number, thresholdCores = 0.2): Promise<{ waitedSeconds: number; quiet: boolean }> {
+  const started = Date.now();
+  for (;;) {
+    const before = snapshot();
+    if (!before) return { waitedSeconds: 0, quiet: false };
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const load = otherLoad(before, snapshot());
+    const waitedSeconds = round((Date.now() - started) / 1000, 1);
+    if (load && load.otherProcessesCores < thresholdCores) return { waitedSeconds, quiet: true };
+    if (Date.now() - started >= maxMs) return { waitedSeconds, quiet: false };
+  }
+}

@@ -11,12 +11,17 @@
  *  - webChat: the page's gzipped first-view weight, beside Microsoft's botframework-webchat bundle.
  *  - search: accuracy, p50/p99 and index build time (bench/search.ts).
  *
- * Knobs, for development only (the README's figures use the defaults):
+ * Each measured phase reports `cpu.otherProcessesCores`: the cores other processes took meanwhile
+ * (see bench/cpu.ts); figures taken while that is high were disturbed.
+ *
+ * Knobs, for development only (the README's figures use the defaults, except BENCH_WAIT_QUIET_SECONDS):
  *   BENCH_LEVELS="100:10,1000:4"   conversations:turns-per-conversation for each level
  *   BENCH_ONLY="turns,memory,web,search"   run only these parts
  *   BENCH_PACED="1000:20000:15000" conversations:interval:duration (ms) of the paced run
  *   BENCH_CPU_PROF=dir             write a CPU profile of each server under test into dir
  *   BENCH_SERVER_LOG_LEVEL=warn    let the servers under test log (to stderr), to see why turns fail
+ *   BENCH_WAIT_QUIET_SECONDS=120   on a shared machine: before each measured phase, wait (at most this
+ *                                  long) until other processes leave the cores alone
  *   BENCH_REDIS_URL                default redis://127.0.0.1:6379
  */
 import { execFileSync } from 'node:child_process';
@@ -24,7 +29,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { BotApiDouble } from './bot-api-double.js';
-import { countAsOurs, withLoadFigures } from './cpu.js';
+import { countAsOurs, waitForQuiet, withLoadFigures } from './cpu.js';
 import { DirectLineDriver } from './directline-load.js';
 import { createAgent } from './http.js';
 import { closedLoop, paced, ramp, type Driver, type LoadResult } from './load.js';
@@ -44,6 +49,8 @@ const SECRET_KEY = randomBytes(32).toString('base64url');
 const BOT_TOKEN = `4242:${randomBytes(24).toString('base64url')}`;
 const WEBHOOK_SECRET = `bench-${randomBytes(12).toString('hex')}`;
 const CPU_PROF = process.env.BENCH_CPU_PROF;
+/** Before each measured phase, wait up to this long for other processes to leave the cores alone (default: no wait). */
+const WAIT_QUIET_MS = Math.min(600, Math.max(0, Number(process.env.BENCH_WAIT_QUIET_SECONDS ?? 0))) * 1000;
 /** For debugging only: the servers under test log at this level (to stderr) instead of not at all. */
 const SERVER_LOG_LEVEL = process.env.BENCH_SERVER_LOG_LEVEL;
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'turns,memory,web,search').split(',').map((s) => s.trim()));
@@ -104,12 +111,20 @@ async function machine(redis: Redis) {
 
 type Level = (typeof LEVELS)[number];
 
+/** With BENCH_WAIT_QUIET_SECONDS, waits (bounded) for other processes to leave the cores alone before a measured phase. */
+async function quietFirst<T extends object>(phase: () => Promise<T>) {
+  if (!WAIT_QUIET_MS) return withLoadFigures(phase);
+  const waited = await waitForQuiet(WAIT_QUIET_MS);
+  if (!waited.quiet) progress(`  the machine stayed busy with other work for ${waited.waitedSeconds} s; measuring anyway`);
+  return { ...(await withLoadFigures(phase)), waitedForQuiet: waited };
+}
+
 /** Closed loop at a level, then (at PACED.conversations) the paced run; the same steps for every path. */
 async function drive(driver: Driver, level: Level) {
   await ramp(driver);
-  const closed = await withLoadFigures(() => closedLoop(driver, level.turns, PHASE_DEADLINE_MS));
+  const closed = await quietFirst(() => closedLoop(driver, level.turns, PHASE_DEADLINE_MS));
   const pacedRun =
-    level.conversations === PACED.conversations ? await withLoadFigures(() => paced(driver, PACED.intervalMs, PACED.durationMs)) : undefined;
+    level.conversations === PACED.conversations ? await quietFirst(() => paced(driver, PACED.intervalMs, PACED.durationMs)) : undefined;
   return { closed, paced: pacedRun };
 }
 
@@ -224,7 +239,7 @@ async function main() {
     }
     if (ONLY.has('search')) {
       progress('search: accuracy, latency, index build');
-      report.search = runSearchBench();
+      report.search = await quietFirst(async () => runSearchBench());
     }
     let inMemory: Awaited<ReturnType<typeof measureMemory>> | undefined;
     if (ONLY.has('memory')) {
@@ -369,10 +384,11 @@ function targets(report: Record<string, any>) {
 }
 
 // A hard stop, so the run ends by itself whatever happens.
+const HARD_STOP_MS = 12 * 60_000 + 8 * WAIT_QUIET_MS;
 const hardStop = setTimeout(() => {
-  progress('the benchmark took longer than 12 minutes; stopping');
+  progress(`the benchmark took longer than ${HARD_STOP_MS / 60_000} minutes; stopping`);
   process.exit(2);
-}, 12 * 60_000);
+}, HARD_STOP_MS);
 hardStop.unref();
 
 main().then(

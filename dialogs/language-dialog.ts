@@ -60,6 +60,7 @@ function matchLanguageCode(text: string): string | undefined {
   const names: Record<string, Language> = {
     english: 'en', french: 'fr', spanish: 'es', arabic: 'ar', farsi: 'fa', persian: 'fa', dari: 'fa', russian: 'ru', ukrainian: 'uk',
   };
-  const lang = (languages as readonly string[]).includes(input) ? (input as Language) : names[input];
+  // Own names only: "constructor" or "__proto__" must not pick Object's.
+  const lang = (languages as readonly string[]).includes(input) ? (input as Language) : Object.hasOwn(names, input) ? names[input] : undefined;
   return lang ? `lang:${lang}` : undefined;
 }

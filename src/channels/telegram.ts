@@ -424,7 +424,9 @@ function renderLine(line: string): string {
   return bullet ? `${bullet[1]}• ${renderInline(line.slice(bullet[0].length))}` : renderInline(line);
 }
 
-const INLINE = /\*\*(.+?)\*\*|\[([^\]\n]+)\]\(([^)\s]+)\)/g;
+// Bold and link labels must show something: "** **" or "[ ](…)" would make a message Telegram
+// refuses as empty, so they stay as they were typed.
+const INLINE = /\*\*(?=\S)(.+?)(?<=\S)\*\*|\[([^\]\n]*[^\]\s][^\]\n]*)\]\(([^)\s]+)\)/g;
 
 function renderInline(text: string): string {
   let html = '';

@@ -103,7 +103,7 @@ export const brokenJson: fc.Arbitrary<string> = fc.oneof(
 );
 
 export const contentType = fc.oneof(
-  { weight: 6, arbitrary: fc.constant('application/json') },
+  { weight: 12, arbitrary: fc.constant('application/json') },
   {
     weight: 2,
     arbitrary: fc.constantFrom(
@@ -121,8 +121,8 @@ export type Body = { kind: 'none' } | { kind: 'json'; value: unknown } | { kind:
 /** A body: usually shaped like what the route expects (with hostile values), else anything. */
 export function body(shaped: fc.Arbitrary<unknown>): fc.Arbitrary<Body> {
   return fc.oneof(
-    { weight: 6, arbitrary: shaped.map((value): Body => ({ kind: 'json', value })) },
-    { weight: 2, arbitrary: jsonValue.map((value): Body => ({ kind: 'json', value })) },
+    { weight: 8, arbitrary: shaped.map((value): Body => ({ kind: 'json', value })) },
+    { weight: 1, arbitrary: jsonValue.map((value): Body => ({ kind: 'json', value })) },
     { weight: 2, arbitrary: brokenJson.map((text): Body => ({ kind: 'raw', text })) },
     { weight: 1, arbitrary: fc.constant<Body>({ kind: 'none' }) },
   );
@@ -130,7 +130,17 @@ export function body(shaped: fc.Arbitrary<unknown>): fc.Arbitrary<Body> {
 
 /** A value for a field: most often a good one, else hostile text or any JSON value. */
 export function field<T>(good: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
-  return fc.oneof({ weight: 3, arbitrary: good }, { weight: 2, arbitrary: hostileText }, { weight: 1, arbitrary: jsonValue });
+  return fc.oneof({ weight: 6, arbitrary: good }, { weight: 2, arbitrary: hostileText }, { weight: 1, arbitrary: jsonValue });
+}
+
+/** A body with its content type; a request without a body mostly has none. */
+export function payload(bodies: fc.Arbitrary<Body>): fc.Arbitrary<{ contentType: string | undefined; body: Body }> {
+  return bodies.chain((body) =>
+    (body.kind === 'none' ? fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: contentType }) : contentType).map((type) => ({
+      contentType: type,
+      body,
+    })),
+  );
 }
 
 /** Headers a proxy or an attacker might add. */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { body, brokenJson, contentType, field, headerText, hostileHeaders, hostileText, jsonValue, pathSegment, query, type Body } from './generators.js';
+import { body, brokenJson, field, headerText, hostileHeaders, hostileText, jsonValue, NASTY, pathSegment, payload, query, type Body } from './generators.js';
 
 /**
  * One request of the fuzz suite, described symbolically so that it can be logged and shrunk:
@@ -64,7 +64,7 @@ function directLineAuth(weights: { valid: number }): fc.Arbitrary<DirectLineAuth
     ),
     conv: fc.nat(POOL.conversations - 1),
     garbage: fc.oneof(headerText, fc.constantFrom('dl1', 'dl1..', 'dl1.e30.x', 'dl1.eyJjIjoxfQ.abc', `dl1.${'A'.repeat(600)}.x`, 'Bearer')),
-    scheme: fc.constantFrom('Bearer ', 'Bearer ', 'Bearer ', 'bearer ', 'Bearer  ', 'Basic ', '', 'Bearer\t'),
+    scheme: fc.oneof({ weight: 8, arbitrary: fc.constant('Bearer ') }, { weight: 1, arbitrary: fc.constantFrom('bearer ', 'Bearer  ', 'Basic ', '', 'Bearer\t') }),
     where: fc.constantFrom('header' as const, 'header' as const, 'header' as const, 'query' as const, 'both' as const),
   });
 }
@@ -74,7 +74,22 @@ const watermark = query(['watermark', 't'], fc.oneof(fc.nat().map(String), fc.co
 const anyHeaders = fc.oneof({ weight: 3, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: hostileHeaders });
 
 const ACTIVITY_TYPES = ['message', 'event', 'typing', 'conversationUpdate', 'invoke', 'messageReaction'] as const;
-const activity = fc.record(
+/** What a web chat sends, with hostile text and values. */
+const wellFormedActivity = fc.record(
+  {
+    type: fc.constantFrom(...ACTIVITY_TYPES, 'message', 'message', 'message', 'message'),
+    text: fc.oneof(hostileText, fc.constantFrom(...NASTY)),
+    from: fc.record({ id: fc.constantFrom('user-1', 'user-2') }),
+    locale: fc.constantFrom('en-US', 'ar', 'fa-IR', 'uk-UA', 'xx'),
+    name: fc.constantFrom('webchat/join', 'webchat/other'),
+    value: jsonValue,
+    attachments: fc.array(jsonValue, { maxLength: 3 }),
+    channelData: jsonValue,
+  },
+  { requiredKeys: ['type', 'text', 'from'] },
+);
+/** Anything in any field. */
+const messyActivity = fc.record(
   {
     type: fc.oneof(
       { weight: 6, arbitrary: fc.constantFrom(...ACTIVITY_TYPES, 'message', 'message', 'message') },
@@ -95,6 +110,7 @@ const activity = fc.record(
   },
   { requiredKeys: ['type'] },
 );
+const activity = fc.oneof({ weight: 3, arbitrary: wellFormedActivity }, { weight: 2, arbitrary: messyActivity });
 
 export function directLineInputs(): Record<string, { arbitrary: fc.Arbitrary<FuzzInput>; count: number }> {
   const input = (
@@ -105,16 +121,9 @@ export function directLineInputs(): Record<string, { arbitrary: fc.Arbitrary<Fuz
     bodies: fc.Arbitrary<Body>,
     extra: Partial<Record<'transport', fc.Arbitrary<'http' | 'ws'>>> = {},
   ): fc.Arbitrary<FuzzInput> =>
-    fc.record({
-      endpoint: fc.constant(endpoint),
-      method,
-      path,
-      auth,
-      headers: anyHeaders,
-      contentType,
-      body: bodies,
-      ...(extra.transport ? { transport: extra.transport } : {}),
-    }) as fc.Arbitrary<FuzzInput>;
+    fc
+      .record({ method, path, auth, headers: anyHeaders, payload: payload(bodies), transport: extra.transport ?? fc.constant(undefined) })
+      .map(({ payload: { contentType, body }, transport, ...rest }): FuzzInput => ({ endpoint, ...rest, contentType, body, ...(transport ? { transport } : {}) }));
 
   const post = fc.oneof({ weight: 9, arbitrary: fc.constant('POST') }, { weight: 1, arbitrary: fc.constantFrom('PUT', 'PATCH', 'DELETE', 'GET', 'OPTIONS') });
   const get = fc.oneof({ weight: 9, arbitrary: fc.constant('GET') }, { weight: 1, arbitrary: fc.constantFrom('HEAD', 'DELETE', 'POST', 'OPTIONS') });
@@ -286,7 +295,7 @@ const FIELD_PATHS = [
 ];
 
 const telegramUpdate: fc.Arbitrary<unknown> = fc.oneof(
-  { weight: 6, arbitrary: wellFormedUpdate },
+  { weight: 8, arbitrary: wellFormedUpdate },
   // A field of the wrong type (chat ids as strings, huge or fractional ids, objects for text…).
   { weight: 3, arbitrary: fc.tuple(wellFormedUpdate, fc.constantFrom(...FIELD_PATHS), fc.oneof(badId, jsonValue)).map(([update, path, value]) => setPath(update, path, value)) },
   // Missing fields.
@@ -301,15 +310,14 @@ export function telegramInputs(): Record<string, { arbitrary: fc.Arbitrary<FuzzI
   const telegramAuth = (secret: fc.Arbitrary<TelegramAuth['secret']>) =>
     fc.record({ kind: fc.constant('telegram' as const), secret, wrong: headerText });
   const input = (endpoint: string, secret: fc.Arbitrary<TelegramAuth['secret']>, bodies: fc.Arbitrary<Body>): fc.Arbitrary<FuzzInput> =>
-    fc.record({
-      endpoint: fc.constant(endpoint),
-      method: fc.oneof({ weight: 19, arbitrary: fc.constant('POST') }, { weight: 1, arbitrary: fc.constantFrom('GET', 'PUT') }),
-      path: fc.constant(WEBHOOK_PATH),
-      auth: telegramAuth(secret),
-      headers: anyHeaders,
-      contentType,
-      body: bodies,
-    });
+    fc
+      .record({
+        method: fc.oneof({ weight: 19, arbitrary: fc.constant('POST') }, { weight: 1, arbitrary: fc.constantFrom('GET', 'PUT') }),
+        auth: telegramAuth(secret),
+        headers: anyHeaders,
+        payload: payload(bodies),
+      })
+      .map(({ payload: { contentType, body }, ...rest }): FuzzInput => ({ endpoint, path: WEBHOOK_PATH, ...rest, contentType, body }));
   return {
     'POST telegram webhook, with the secret': { count: 2800, arbitrary: input('POST telegram webhook, with the secret', fc.constant('right'), body(telegramUpdate)) },
     'POST telegram webhook, without the secret': {
@@ -338,6 +346,9 @@ export function consoleInputs(words: ConsoleVocabulary): Record<string, { arbitr
       garbage: headerText,
     });
   const key = fc.oneof({ weight: 4, arbitrary: caseRef }, { weight: 2, arbitrary: pathSegment });
+  // Every sign-in attempt from one address counts toward its limit, which keeps the (slow on
+  // purpose) password checks few: the address is never varied here.
+  const consoleHeaders = fc.oneof({ weight: 3, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: hostileHeaders.map(({ 'x-forwarded-for': _ip, ...rest }) => rest) });
   const text = field(fc.constantFrom('hello', 'A note.', '** **', '[ ](https://example.org)', '- ', '<b>hi</b>'));
 
   /** Route, method, and the body it expects (with hostile values), for every staff route. */
@@ -385,33 +396,43 @@ export function consoleInputs(words: ConsoleVocabulary): Record<string, { arbitr
   ];
 
   const staffRoute = fc.constantFrom(...routes).chain((route) =>
-    fc.record({
-      endpoint: fc.constant(`${route.method} /console/api${route.label.slice(route.label.indexOf(' ') + 1)}`),
-      method: fc.oneof({ weight: 19, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE') }),
-      path: route.path.map((p) => `${API}${p}`),
-      auth: auth({ good: 3 }),
-      headers: fc.oneof({ weight: 3, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: hostileHeaders.map(({ 'x-forwarded-for': _ip, ...rest }) => rest) }),
-      contentType,
-      body: route.body ? body(route.body) : fc.oneof({ weight: 3, arbitrary: fc.constant<Body>({ kind: 'none' }) }, { weight: 1, arbitrary: body(jsonValue) }),
-    }),
+    fc
+      .record({
+        method: fc.oneof({ weight: 19, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE') }),
+        path: route.path.map((p) => `${API}${p}`),
+        auth: auth({ good: 3 }),
+        headers: consoleHeaders,
+        payload: payload(route.body ? body(route.body) : fc.oneof({ weight: 3, arbitrary: fc.constant<Body>({ kind: 'none' }) }, { weight: 1, arbitrary: body(jsonValue) })),
+      })
+      .map(({ payload: { contentType, body }, ...rest }): FuzzInput => ({
+        endpoint: `${route.method} /console/api${route.label.slice(route.label.indexOf(' ') + 1)}`,
+        ...rest,
+        contentType,
+        body,
+      })),
   );
 
-  const login: fc.Arbitrary<FuzzInput> = fc.record({
-    endpoint: fc.constant('POST /console/api/session'),
-    method: fc.constant('POST'),
-    path: fc.constant(`${API}/session`),
-    auth: fc.constant({ kind: 'none' as const }),
-    // Every attempt from one address counts toward its limit, which keeps the (slow on purpose)
-    // password checks few: the address is never varied here.
-    headers: fc.oneof({ weight: 3, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: hostileHeaders.map(({ 'x-forwarded-for': _ip, ...rest }) => rest) }),
-    contentType,
-    body: body(
-      fc.record(
-        { username: field(fc.constantFrom('cw', 'sup', 'CW', ' cw ', 'nobody', 'a', 'cw\u0000')), password: field(fc.constantFrom('wrong password', 'x', '')) },
-        { requiredKeys: [] },
+  const login: fc.Arbitrary<FuzzInput> = fc
+    .record({
+      headers: consoleHeaders,
+      payload: payload(
+        body(
+          fc.record(
+            { username: field(fc.constantFrom('cw', 'sup', 'CW', ' cw ', 'nobody', 'a', 'cw\u0000')), password: field(fc.constantFrom('wrong password', 'x', '')) },
+            { requiredKeys: [] },
+          ),
+        ),
       ),
-    ),
-  });
+    })
+    .map(({ headers, payload: { contentType, body } }): FuzzInput => ({
+      endpoint: 'POST /console/api/session',
+      method: 'POST',
+      path: `${API}/session`,
+      auth: { kind: 'none' },
+      headers,
+      contentType,
+      body,
+    }));
 
   return {
     'POST /console/api/session': { count: 400, arbitrary: login },
@@ -437,17 +458,16 @@ export function strayInputs(): Record<string, { arbitrary: fc.Arbitrary<FuzzInpu
   return {
     'unknown paths and methods': {
       count: 250,
-      arbitrary: fc.record({
-        endpoint: fc.constant('unknown paths and methods'),
-        method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'),
-        path: fc
-          .tuple(fc.constantFrom('/', '/v3/', '/v3/directline/', '/console/', '/console/api/', '/telegram/', '/v3/directline/conversations/'), pathSegment, query(['a'], hostileText))
-          .map(([prefix, segment, q]) => `${prefix}${segment}${q}`),
-        auth: fc.constant({ kind: 'none' as const }),
-        headers: anyHeaders,
-        contentType,
-        body: body(jsonValue),
-      }),
+      arbitrary: fc
+        .record({
+          method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'),
+          path: fc
+            .tuple(fc.constantFrom('/', '/v3/', '/v3/directline/', '/console/', '/console/api/', '/telegram/', '/v3/directline/conversations/'), pathSegment, query(['a'], hostileText))
+            .map(([prefix, segment, q]) => `${prefix}${segment}${q}`),
+          headers: anyHeaders,
+          payload: payload(body(jsonValue)),
+        })
+        .map(({ payload: { contentType, body }, ...rest }): FuzzInput => ({ endpoint: 'unknown paths and methods', auth: { kind: 'none' }, ...rest, contentType, body })),
     },
   };
 }

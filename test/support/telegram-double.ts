@@ -80,6 +80,9 @@ export class TelegramDouble {
 
   static async start(): Promise<TelegramDouble> {
     const server = createServer();
+    // Longer than the bot's idle connections live: a connection closed just as it is reused would
+    // fail a call for a reason Telegram does not have.
+    server.keepAliveTimeout = 60_000;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const double = new TelegramDouble(server);
     server.on('request', (req, res) => void double.serve(req, res));
