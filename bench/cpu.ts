@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { round } from './stats.js';
@@ -9,6 +10,15 @@ import { round } from './stats.js';
  * disturbed (other processes took cores from the bots). Linux only; elsewhere it is left out.
  */
 const ours = new Set<number>([process.pid]);
+
+/** Milliseconds per jiffy (the unit of /proc's CPU times): 10 where CLK_TCK is 100. */
+const MS_PER_JIFFY = (() => {
+  try {
+    return 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+  } catch {
+    return 10;
+  }
+})();
 
 export function countAsOurs(pid: number | undefined): void {
   if (pid) ours.add(pid);
@@ -68,12 +78,36 @@ export function otherLoad(before: Snapshot | undefined, after: Snapshot | undefi
   return { otherProcessesCores: Math.max(0, share(after.busy - before.busy - oursDelta)), benchmarkCores: share(oursDelta) };
 }
 
-/** Runs a phase and adds the load figures to its result. */
-export async function withLoadFigures<T extends object>(phase: () => Promise<T>): Promise<T & { cpu?: ReturnType<typeof otherLoad> }> {
+/** CPU milliseconds a process used between two snapshots. */
+export function cpuMsOf(pid: number | undefined, before: Snapshot | undefined, after: Snapshot | undefined): number | undefined {
+  if (!pid || !before || !after) return undefined;
+  const start = before.perPid.get(pid);
+  const end = after.perPid.get(pid);
+  return start === undefined || end === undefined ? undefined : (end - start) * MS_PER_JIFFY;
+}
+
+/** The processes whose CPU time per turn is reported: the bot under test, Redis, this process. */
+export interface Roles {
+  bot?: number;
+  redis?: number;
+}
+
+/**
+ * Runs a phase and adds the load figures to its result, and the CPU time per turn of the bot
+ * under test, of Redis and of the load generator (this process, with the Bot API double). CPU time
+ * per turn hardly depends on what else runs on the machine, unlike turns per second.
+ */
+export async function withLoadFigures<T extends { turnsMeasured: number }>(phase: () => Promise<T>, roles: Roles = {}) {
   const before = snapshot();
   const result = await phase();
-  const cpu = otherLoad(before, snapshot());
-  return cpu ? { ...result, cpu } : result;
+  const after = snapshot();
+  const cpu = otherLoad(before, after);
+  const perTurn = (pid: number | undefined) => {
+    const ms = cpuMsOf(pid, before, after);
+    return ms === undefined || result.turnsMeasured === 0 ? undefined : round(ms / result.turnsMeasured, 3);
+  };
+  const cpuMsPerTurn = { bot: perTurn(roles.bot), redis: perTurn(roles.redis), loadGenerator: perTurn(process.pid) };
+  return { ...result, ...(cpu ? { cpu: { ...cpu, cpuMsPerTurn } } : {}) };
 }
 
 /**

@@ -51,6 +51,8 @@ const WEBHOOK_SECRET = `bench-${randomBytes(12).toString('hex')}`;
 const CPU_PROF = process.env.BENCH_CPU_PROF;
 /** Before each measured phase, wait up to this long for other processes to leave the cores alone (default: no wait). */
 const WAIT_QUIET_MS = Math.min(600, Math.max(0, Number(process.env.BENCH_WAIT_QUIET_SECONDS ?? 0))) * 1000;
+/** Redis's process id (from INFO), for its CPU time per turn. */
+let REDIS_PID: number | undefined;
 /** For debugging only: the servers under test log at this level (to stderr) instead of not at all. */
 const SERVER_LOG_LEVEL = process.env.BENCH_SERVER_LOG_LEVEL;
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'turns,memory,web,search').split(',').map((s) => s.trim()));
@@ -112,19 +114,20 @@ async function machine(redis: Redis) {
 type Level = (typeof LEVELS)[number];
 
 /** With BENCH_WAIT_QUIET_SECONDS, waits (bounded) for other processes to leave the cores alone before a measured phase. */
-async function quietFirst<T extends object>(phase: () => Promise<T>) {
-  if (!WAIT_QUIET_MS) return withLoadFigures(phase);
+async function quietFirst<T extends { turnsMeasured: number }>(phase: () => Promise<T>, botPid?: number) {
+  const roles = { bot: botPid, redis: REDIS_PID };
+  if (!WAIT_QUIET_MS) return withLoadFigures(phase, roles);
   const waited = await waitForQuiet(WAIT_QUIET_MS);
   if (!waited.quiet) progress(`  the machine stayed busy with other work for ${waited.waitedSeconds} s; measuring anyway`);
-  return { ...(await withLoadFigures(phase)), waitedForQuiet: waited };
+  return { ...(await withLoadFigures(phase, roles)), waitedForQuiet: waited };
 }
 
 /** Closed loop at a level, then (at PACED.conversations) the paced run; the same steps for every path. */
-async function drive(driver: Driver, level: Level) {
+async function drive(driver: Driver, level: Level, botPid: number | undefined) {
   await ramp(driver);
-  const closed = await quietFirst(() => closedLoop(driver, level.turns, PHASE_DEADLINE_MS));
+  const closed = await quietFirst(() => closedLoop(driver, level.turns, PHASE_DEADLINE_MS), botPid);
   const pacedRun =
-    level.conversations === PACED.conversations ? await quietFirst(() => paced(driver, PACED.intervalMs, PACED.durationMs)) : undefined;
+    level.conversations === PACED.conversations ? await quietFirst(() => paced(driver, PACED.intervalMs, PACED.durationMs), botPid) : undefined;
   return { closed, paced: pacedRun };
 }
 
@@ -136,7 +139,7 @@ async function baselinePhase(double: BotApiDouble, level: Level) {
   const target = { url: `${child.url}/`, secret: WEBHOOK_SECRET, endsTurn: () => true };
   try {
     await closedLoop(new TelegramChats(target, double, agent, 100_000_000 + level.conversations, WARMUP.conversations), WARMUP.turns, 20_000);
-    return await drive(new TelegramChats(target, double, agent, 110_000_000 + 10_000 * level.conversations, level.conversations), level);
+    return await drive(new TelegramChats(target, double, agent, 110_000_000 + 10_000 * level.conversations, level.conversations), level, child.process.pid);
   } finally {
     agent.destroy();
     await child.close();
@@ -186,7 +189,7 @@ async function directLinePhase(redis: Redis, level: Level) {
     return await withRedisUsage(redis, prefix, level, async () => {
       const driver = await DirectLineDriver.open(child.url, agent, level.conversations, `dl${level.conversations}`);
       opened.push(driver);
-      return { run: async () => ({ setUpSeconds: driver.setUpSeconds, ...(await drive(driver, level)) }) };
+      return { run: async () => ({ setUpSeconds: driver.setUpSeconds, ...(await drive(driver, level, child.process.pid)) }) };
     });
   } finally {
     for (const driver of opened) driver.close();
@@ -213,7 +216,7 @@ async function telegramPhase(redis: Redis, double: BotApiDouble, level: Level) {
     return await withRedisUsage(redis, prefix, level, async () => {
       const chats = new TelegramChats(target, double, agent, 300_000_000 + 10_000 * level.conversations, level.conversations);
       const setUpSeconds = await chats.setUp();
-      return { run: async () => ({ setUpSeconds, ...(await drive(chats, level)) }) };
+      return { run: async () => ({ setUpSeconds, ...(await drive(chats, level, child.process.pid)) }) };
     });
   } finally {
     agent.destroy();
@@ -229,7 +232,8 @@ function ratio(ours: LoadResult, baseline: LoadResult): number {
 async function main() {
   const redis = await connectRedis(REDIS_URL);
   // Redis works for the bots under test: its CPU time counts as the benchmark's, not as other load.
-  countAsOurs(Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]));
+  REDIS_PID = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]) || undefined;
+  countAsOurs(REDIS_PID);
   const double = await BotApiDouble.start();
   const report: Record<string, unknown> = { benchmark: 'migrant-help-bot', runId, machine: await machine(redis) };
   try {
@@ -239,7 +243,8 @@ async function main() {
     }
     if (ONLY.has('search')) {
       progress('search: accuracy, latency, index build');
-      report.search = await quietFirst(async () => runSearchBench());
+      if (WAIT_QUIET_MS) await waitForQuiet(WAIT_QUIET_MS);
+      report.search = runSearchBench();
     }
     let inMemory: Awaited<ReturnType<typeof measureMemory>> | undefined;
     if (ONLY.has('memory')) {
@@ -325,7 +330,19 @@ async function main() {
 /** The headline figures in one place (the README's table), and how quiet the machine was. */
 function summary(report: Record<string, any>) {
   const levels = (report.turns?.levels ?? []) as Array<Record<string, any>>;
-  const line = (r: any) => r && { turnsPerSecond: r.turnsPerSecond, p50: r.latencyMs.p50, p99: r.latencyMs.p99, turns: r.turnsMeasured, errors: r.errors };
+  const line = (r: any) =>
+    r && {
+      turnsPerSecond: r.turnsPerSecond,
+      p50: r.latencyMs.p50,
+      p99: r.latencyMs.p99,
+      turns: r.turnsMeasured,
+      errors: r.errors,
+      ...(r.cpu ? { botCpuMsPerTurn: r.cpu.cpuMsPerTurn.bot, redisCpuMsPerTurn: r.cpu.cpuMsPerTurn.redis, otherProcessesCores: r.cpu.otherProcessesCores } : {}),
+    };
+  // Turns per second depend on what else the machine runs; CPU time per turn of the bot process hardly
+  // does. Its inverse ratio estimates the throughput ratio with a core to each bot.
+  const cpuRatio = (ours: any, baseline: any) =>
+    ours.cpu?.cpuMsPerTurn.bot && baseline.cpu?.cpuMsPerTurn.bot ? round(baseline.cpu.cpuMsPerTurn.bot / ours.cpu.cpuMsPerTurn.bot, 3) : undefined;
   const phases = levels.flatMap((l) => ['baseline', 'directLine', 'telegram'].flatMap((p) => [l[p].closedLoop, l[p].paced].filter(Boolean)));
   const other = phases.map((p: any) => p.cpu?.otherProcessesCores).filter((x: unknown): x is number => typeof x === 'number');
   return {
@@ -333,8 +350,16 @@ function summary(report: Record<string, any>) {
       conversations: l.conversations,
       closedLoop: {
         baseline: line(l.baseline.closedLoop),
-        directLine: { ...line(l.directLine.closedLoop), ratioToBaseline: l.directLine.closedLoop.ratioToBaseline },
-        telegram: { ...line(l.telegram.closedLoop), ratioToBaseline: l.telegram.closedLoop.ratioToBaseline },
+        directLine: {
+          ...line(l.directLine.closedLoop),
+          ratioToBaseline: l.directLine.closedLoop.ratioToBaseline,
+          cpuCostRatioToBaseline: cpuRatio(l.directLine.closedLoop, l.baseline.closedLoop),
+        },
+        telegram: {
+          ...line(l.telegram.closedLoop),
+          ratioToBaseline: l.telegram.closedLoop.ratioToBaseline,
+          cpuCostRatioToBaseline: cpuRatio(l.telegram.closedLoop, l.baseline.closedLoop),
+        },
       },
       ...(l.baseline.paced
         ? { paced: { offeredTurnsPerSecond: l.baseline.paced.offeredTurnsPerSecond, baseline: line(l.baseline.paced), directLine: line(l.directLine.paced), telegram: line(l.telegram.paced) } }
@@ -344,7 +369,9 @@ function summary(report: Record<string, any>) {
       ? {
           otherProcessesCoresMax: Math.max(...other),
           quietMachine: Math.max(...other) < 0.25,
-          note: 'cores taken by processes outside the benchmark while the load phases ran; above ~0.25 the turn figures are disturbed',
+          note:
+            'otherProcessesCores: cores taken by processes outside the benchmark while a phase ran; above ~0.25 turns/s and latencies are disturbed. ' +
+            'cpuCostRatioToBaseline: the baseline bot\'s CPU time per turn divided by ours, an estimate of the throughput ratio with a core to each bot that other load hardly changes',
         }
       : {}),
   };
