@@ -66,6 +66,11 @@ const LEVELS = (process.env.BENCH_LEVELS ?? '100:10,1000:4').split(',').map((pai
 /** A level's measured phase stops sending after this long, whatever is left of its turns. */
 const PHASE_DEADLINE_MS = 60_000;
 const WARMUP = { conversations: 20, turns: 10 };
+/**
+ * The baseline answers several times faster than our bot: it sends this many times the turns per
+ * conversation, so that its measured phase lasts seconds too, not a fraction of one.
+ */
+const BASELINE_TURNS_FACTOR = 3;
 /** Conversations opened for the in-memory heap measurement. */
 const MEMORY_CONVERSATIONS = 500;
 /** The paced run: conversations, one message each every intervalMs, for durationMs. */
@@ -139,7 +144,8 @@ async function baselinePhase(double: BotApiDouble, level: Level) {
   const target = { url: `${child.url}/`, secret: WEBHOOK_SECRET, endsTurn: () => true };
   try {
     await closedLoop(new TelegramChats(target, double, agent, 100_000_000 + level.conversations, WARMUP.conversations), WARMUP.turns, 20_000);
-    return await drive(new TelegramChats(target, double, agent, 110_000_000 + 10_000 * level.conversations, level.conversations), level, child.process.pid);
+    const chats = new TelegramChats(target, double, agent, 110_000_000 + 10_000 * level.conversations, level.conversations);
+    return await drive(chats, { ...level, turns: level.turns * BASELINE_TURNS_FACTOR }, child.process.pid);
   } finally {
     agent.destroy();
     await child.close();
@@ -300,6 +306,7 @@ async function main() {
           `(the first at a random moment, never before its previous reply ended) for ${PACED.durationMs / 1000} s, ` +
           `i.e. ${(PACED.conversations * 1000) / PACED.intervalMs} turns/s offered: latency below saturation`,
         question: 'typed questions answered by search (e.g. "can my boss keep my passport")',
+        turnsPerConversation: `ours: as in each level; the baseline: ${BASELINE_TURNS_FACTOR} times as many, so that its much faster phases last seconds too; see turnsMeasured`,
         levels,
       };
     }
