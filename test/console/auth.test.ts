@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +5,7 @@ import type { App } from '../../src/app.js';
 import { hashPassword, readAccounts, updateAccounts, verifyPassword } from '../../src/console/accounts.js';
 import { LOGIN_LIMITS } from '../../src/console/session.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/web-page.js';
+import { runCli } from '../support/cli.js';
 import { startTestServer } from '../support/server.js';
 import { PASSWORD, StaffClient, staffFile } from './support.js';
 
@@ -269,20 +269,7 @@ describe('staff sessions', () => {
 
 describe('npm run staff', () => {
   const staff = (file: string, args: string[], stdin?: string) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/staff.ts', ...args], {
-        cwd: process.cwd(),
-        env: { ...process.env, STAFF_FILE: file, NODE_ENV: 'test' },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-      child.stdin.end(stdin ?? '');
-    });
+    runCli('src/cli/staff.ts', args, { env: { ...process.env, STAFF_FILE: file, NODE_ENV: 'test' }, stdin });
 
   it('refuses a password given on the command line', async () => {
     const file = join(dirname(await staffFile([])), 'argv.json');

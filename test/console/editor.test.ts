@@ -1,15 +1,15 @@
-import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { MatrixView, ServicesEditView, TopicEditView } from '../../src/console/content-views.js';
 import { OVERRIDE_PREFIX } from '../../src/content/live-content.js';
+import { runCli } from '../support/cli.js';
 import { DirectLineClient } from '../support/directline-client.js';
 import { describeRedis, redisUrl, uniquePrefix } from '../support/redis.js';
 import { startTestServer } from '../support/server.js';
 import { StaffClient, staffFile } from './support.js';
+import { contentCopiesPerTest } from '../support/content-copy.js';
 
 const ACCOUNTS = [
   { username: 'ed', roles: ['editor' as const] },
@@ -21,18 +21,7 @@ const ACCOUNTS = [
 const NEW_ANSWER_FR =
   'Personne ne peut garder votre passeport : ni un patron, ni une agence, ni un propriétaire.\n\n- Demandez-le par écrit.\n- Appelez un service d’aide juridique.';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A copy of the real content that a test may change; the repository's content/ is never written. */
-function contentCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'content-'));
-  dirs.push(dir);
-  cpSync('content', dir, { recursive: true });
-  return dir;
-}
+const contentCopy = contentCopiesPerTest();
 
 async function openTopic(client: StaffClient, id: string, lang: string): Promise<TopicEditView> {
   const answer = await client.call('GET', `/content/topics/${id}/${lang}`);
@@ -240,18 +229,7 @@ describe('a translation that is missing', () => {
 
 /** Runs `npm run content:export` (its script) with this environment and arguments. */
 function exportCli(args: string[], env: Record<string, string | undefined>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/content-export.ts', ...args], {
-      env: { ...process.env, REDIS_URL: undefined, REDIS_KEY_PREFIX: undefined, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli('src/cli/content-export.ts', args, { env: { ...process.env, REDIS_URL: undefined, REDIS_KEY_PREFIX: undefined, ...env } });
 }
 
 describe('npm run content:export without Redis', () => {

@@ -1,23 +1,12 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ContentError, loadContent, sourceHash, translationStatus } from '../../src/content/load.js';
 import { startTestServer } from '../support/server.js';
 import { DirectLineClient } from '../support/directline-client.js';
+import { contentCopiesPerTest } from '../support/content-copy.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A copy of the real content that a test may break. */
-function contentCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'content-'));
-  dirs.push(dir);
-  cpSync('content', dir, { recursive: true });
-  return dir;
-}
+const contentCopy = contentCopiesPerTest();
 
 function edit(file: string, change: (text: string) => string): void {
   writeFileSync(file, change(readFileSync(file, 'utf8')));

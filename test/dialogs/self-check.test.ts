@@ -1,5 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadAssessment } from '../../src/assessment/definition.js';
@@ -13,6 +12,7 @@ import { DirectLineClient, type Activity } from '../support/directline-client.js
 import { describeRedis, redisUrl, uniquePrefix } from '../support/redis.js';
 import { startTestServer, TEST_SECRET } from '../support/server.js';
 import { TelegramDouble, type Person, type SentMessage } from '../support/telegram-double.js';
+import { copyContent, removeContentCopy } from '../support/content-copy.js';
 
 /**
  * "Check my situation" end to end, as a person goes through it. The journeys below speak to a
@@ -553,8 +553,7 @@ describeRedis('the self-check across a release that changes its definition', () 
   let contentDir: string;
   beforeAll(async () => {
     // The next release: the same content, but a definition one version on.
-    contentDir = mkdtempSync(join(tmpdir(), 'self-check-content-'));
-    cpSync('content', contentDir, { recursive: true });
+    contentDir = copyContent();
     const file = join(contentDir, 'assessment', 'definition.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace(/^version: \d+$/m, `version: ${definition.version + 1}`));
     const env = { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: uniquePrefix() };
@@ -564,7 +563,7 @@ describeRedis('the self-check across a release that changes its definition', () 
   });
   afterAll(async () => {
     await Promise.all([current?.close(), next?.close()]);
-    rmSync(contentDir, { recursive: true, force: true });
+    removeContentCopy(contentDir);
   });
 
   it('starts the check again, saying why, instead of going on with answers to another version', async () => {

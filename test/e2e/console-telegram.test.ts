@@ -1,11 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { createPseudonymizer } from '../../src/bot/pseudonym.js';
-import { PASSWORD, staffFile } from '../console/support.js';
+import { staffFile } from '../console/support.js';
 import { describeBrowser, launchBrowser } from '../support/browser.js';
 import { startTestServer, TEST_SECRET } from '../support/server.js';
 import { TelegramDouble, type Person, type SentMessage } from '../support/telegram-double.js';
+import { signInToConsole } from '../support/console-browser.js';
 
 /**
  * "Talk to a person" with the person on Telegram and the caseworker in the console, in Chromium.
@@ -24,22 +25,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Every alert, confirm or prompt a console page opened: there must be none. */
 const dialogs: string[] = [];
 
-async function signIn(browser: Browser, baseUrl: string, username: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-  // A wait that fails names what it waited for, well before the test's own timeout.
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  page.on('dialog', (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  await page.goto(`${baseUrl}/console`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('#queue-title').waitFor();
-  return page;
-}
+const signIn = (browser: Browser, baseUrl: string, username: string) =>
+  signInToConsole(browser, baseUrl, username, { dialogs, waitFor: '#queue-title' });
 
 /** A person in their Telegram app: writes or taps, then waits for the bot's next message with buttons. */
 function telegramChat(double: TelegramDouble, person: Person) {

@@ -1,11 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { PASSWORD, staffFile } from '../console/support.js';
+import { staffFile } from '../console/support.js';
 import { describeBrowser, launchBrowser } from '../support/browser.js';
 import { DirectLineClient } from '../support/directline-client.js';
 import { describeRedis, redisUrl, uniquePrefix } from '../support/redis.js';
 import { startTestServer } from '../support/server.js';
+import { signInToConsole } from '../support/console-browser.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const ACCOUNTS = [
@@ -16,21 +17,8 @@ const ACCOUNTS = [
 /** Every alert, confirm or prompt any console page opened: there must be none. */
 const dialogs: string[] = [];
 
-/** A member of staff in a browser of their own (their own cookies), signed in to the console. */
-async function signIn(browser: Browser, baseUrl: string, username: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-  const page = await context.newPage();
-  page.on('dialog', (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  await page.goto(`${baseUrl}/console`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('#queue-title').waitFor();
-  return page;
-}
+const signIn = (browser: Browser, baseUrl: string, username: string) =>
+  signInToConsole(browser, baseUrl, username, { dialogs, waitFor: '#queue-title' });
 
 /** The person opens the web chat, picks English and asks for a person, sharing their last messages. */
 async function askForAPerson(person: DirectLineClient): Promise<void> {

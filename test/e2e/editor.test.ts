@@ -1,27 +1,22 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { PASSWORD, staffFile } from '../console/support.js';
+import { staffFile } from '../console/support.js';
 import { describeBrowser, launchBrowser } from '../support/browser.js';
 import { DirectLineClient } from '../support/directline-client.js';
 import { describeRedis, redisUrl, uniquePrefix } from '../support/redis.js';
 import { startTestServer } from '../support/server.js';
+import { signInToConsole } from '../support/console-browser.js';
+import { copyContent, removeContentCopy } from '../support/content-copy.js';
 
 const QUESTION = 'mon patron a pris mon passeport';
 const OLD_SENTENCE = "Votre passeport et vos papiers d'identité vous appartiennent.";
 const NEW_SENTENCE = 'Votre passeport est à vous, et à personne d’autre : votre patron ne peut pas le garder.';
 
-async function signIn(browser: Browser, baseUrl: string, username: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-GB' })).newPage();
-  await page.goto(`${baseUrl}/console`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  return page;
-}
+const signIn = (browser: Browser, baseUrl: string, username: string) =>
+  signInToConsole(browser, baseUrl, username, { viewport: { width: 1400, height: 1000 } });
 
 describeRedis('the editor area with two instances', () => {
   describeBrowser('an editor in the browser', () => {
@@ -32,8 +27,7 @@ describeRedis('the editor area with two instances', () => {
 
     beforeAll(async () => {
       // A copy of the content in which the French answer on documents was made from an older English.
-      dir = mkdtempSync(join(tmpdir(), 'content-'));
-      cpSync('content', dir, { recursive: true });
+      dir = copyContent();
       const french = join(dir, 'topics/rights.documents/fr.md');
       writeFileSync(french, readFileSync(french, 'utf8').replace(/^translated_from:.*$/m, 'translated_from: aaaaaaaaaaaa'));
       const staff = await staffFile([
@@ -47,7 +41,7 @@ describeRedis('the editor area with two instances', () => {
     afterAll(async () => {
       await browser?.close();
       await Promise.all([a?.close(), b?.close()]);
-      rmSync(dir, { recursive: true, force: true });
+      removeContentCopy(dir);
     });
 
     it('finds a stale French translation, edits it with a preview, saves; the web chat on both instances answers with it', async () => {
