@@ -343,14 +343,21 @@ export function registerDirectLine(
     let unsubscribe: Unsubscribe | undefined;
     let closed = false;
 
+    // Notices that come while a read is still waiting to start are served by that read; a read
+    // that returns less than a full page has caught up, so one read per notice is enough.
+    let queued = false;
     const push = () => {
+      if (queued) return;
+      queued = true;
       pushing = pushing
         .then(async () => {
+          queued = false;
           while (!closed) {
             const batch = await readSince(conversationId, sent);
             if (batch.activities.length === 0) return;
             socket.send(JSON.stringify(batch));
             sent = Number(batch.watermark);
+            if (batch.activities.length < PAGE_SIZE) return;
           }
         })
         .catch((error: unknown) => logger.warn({ err: errorSummary(error) }, 'direct line stream push failed'));
