@@ -269,7 +269,7 @@ describe('staff sessions', () => {
 
 describe('npm run staff', () => {
   const staff = (file: string, args: string[], stdin?: string) =>
-    runCli('src/cli/staff.ts', args, { env: { ...process.env, STAFF_FILE: file, NODE_ENV: 'test' }, stdin });
+    runCli('src/cli/staff.ts', args, { env: { ...process.env, REDIS_URL: undefined, SECRET_KEY: undefined, STAFF_FILE: file, NODE_ENV: 'test' }, stdin });
 
   it('refuses a password given on the command line', async () => {
     const file = join(dirname(await staffFile([])), 'argv.json');
