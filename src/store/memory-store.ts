@@ -4,7 +4,7 @@
  * run without Redis during development or on a single small instance.
  */
 import { EtagConflictError, LockTimeoutError, retentionMs, toJson } from './store.js';
-import type { LogEntry, Release, Store, Unsubscribe, Versioned, WriteOptions } from './store.js';
+import type { AppendOptions, AppendedNotice, LogEntry, Release, Store, Unsubscribe, Versioned, WriteOptions } from './store.js';
 
 type Entry =
   | { kind: 'value'; json: string; etag: string; expiresAt: number }
@@ -83,22 +83,32 @@ export class MemoryStore implements Store {
     return keys.map((key) => this.#live(key, 'counter')?.count ?? 0);
   }
 
-  async append<T = unknown>(log: string, value: T, options: { ttlSeconds: number; maxLength?: number }): Promise<number> {
-    const json = toJson(value);
+  async append<T = unknown>(log: string, value: T, options: AppendOptions): Promise<number> {
+    const [seq] = await this.appendAll(log, [value], options);
+    return seq!;
+  }
+
+  async appendAll<T = unknown>(log: string, values: T[], options: AppendOptions): Promise<number[]> {
+    const json = values.map(toJson);
     const expiresAt = Date.now() + retentionMs(options.ttlSeconds);
+    if (json.length === 0) return [];
     let entry = this.#live(log, 'log');
     if (!entry) {
       entry = { kind: 'log', entries: [], lastSeq: 0, expiresAt };
       this.#entries.set(log, entry);
     }
-    const seq = ++entry.lastSeq;
-    entry.entries.push({ seq, json });
+    const appended = json.map((text) => ({ seq: ++entry.lastSeq, json: text }));
+    entry.entries.push(...appended);
     entry.expiresAt = expiresAt;
     const { maxLength } = options;
     if (maxLength !== undefined && entry.entries.length > maxLength) {
       entry.entries.splice(0, entry.entries.length - maxLength);
     }
-    return seq;
+    if (options.announce !== undefined) {
+      const notice: AppendedNotice = { type: 'appended', entries: appended.map(({ seq, json: text }) => ({ seq, value: JSON.parse(text) })) };
+      await this.publish(options.announce, JSON.stringify(notice));
+    }
+    return appended.map(({ seq }) => seq);
   }
 
   async clearLog(log: string): Promise<void> {

@@ -9,12 +9,12 @@
  *                    callers' key space and out of `keys()`
  * Channels are prefixed the same way, so instances on different prefixes never hear each other.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, ErrorReply } from 'redis';
 import type { RedisClientType } from 'redis';
 import { EtagConflictError, LockTimeoutError, StoreUnavailableError, retentionMs, toJson } from './store.js';
-import type { LogEntry, Release, Store, Unsubscribe, Versioned, WriteOptions } from './store.js';
+import type { AppendOptions, LogEntry, Release, Store, Unsubscribe, Versioned, WriteOptions } from './store.js';
 
 export interface RedisStoreOptions {
   url: string;
@@ -47,17 +47,30 @@ return count`;
 /**
  * Id `0-*` lets Redis number the entry one past the stream's last id, which it remembers even when
  * trimming removed that entry: numbers are dense and ordered across instances without a counter key
- * that could get out of step with the stream.
+ * that could get out of step with the stream. With a channel (ARGV[3]) the new entries are published
+ * in the same step, as an AppendedNotice: readers need not read the log for them.
+ * ARGV: retention ms, max length or '', channel or '', then the values (JSON).
  */
 const APPEND_SCRIPT = `
-local id
-if ARGV[3] == '' then
-  id = redis.call('XADD', KEYS[1], '0-*', 'v', ARGV[1])
-else
-  id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '0-*', 'v', ARGV[1])
+local ids = {}
+local announced = {}
+for i = 4, #ARGV do
+  local id
+  if ARGV[2] == '' then
+    id = redis.call('XADD', KEYS[1], '0-*', 'v', ARGV[i])
+  else
+    id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '0-*', 'v', ARGV[i])
+  end
+  ids[#ids + 1] = id
+  if ARGV[3] ~= '' then
+    announced[#announced + 1] = '{"seq":' .. string.sub(id, 3) .. ',"value":' .. ARGV[i] .. '}'
+  end
 end
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return id`;
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+if ARGV[3] ~= '' then
+  redis.call('PUBLISH', ARGV[3], '{"type":"appended","entries":[' .. table.concat(announced, ',') .. ']}')
+end
+return ids`;
 
 /** Deletes the lock only while it is still ours: after our lease ran out it may be someone else's. */
 const RELEASE_SCRIPT = `
@@ -74,16 +87,17 @@ export class RedisStore implements Store {
   readonly #subscriber: RedisClientType;
   readonly #prefix: string;
   readonly #onError: (error: Error) => void;
+  /** Fails operations on a connection that silently stopped answering, instead of letting them hang. */
+  readonly #deadline: Deadline;
 
   constructor(options: RedisStoreOptions) {
     this.#prefix = options.keyPrefix ?? 'mhb:';
     this.#onError = options.onError ?? (() => {});
+    this.#deadline = new Deadline(options.commandTimeoutMs ?? 5000);
     this.#client = createClient({
       url: options.url,
       // While disconnected, commands fail at once instead of queueing until Redis is back.
       disableOfflineQueue: true,
-      // A command on a connection that silently stopped answering fails instead of hanging.
-      commandOptions: { timeout: options.commandTimeoutMs ?? 5000 },
       socket: {
         connectTimeout: 2000,
         // Never give up: keep reconnecting in the background, at most every two seconds.
@@ -138,10 +152,7 @@ export class RedisStore implements Store {
     const mode = ifEtag === undefined ? 'any' : ifEtag === null ? 'absent' : 'match';
     const etag = randomUUID();
     const written = await this.#run(() =>
-      this.#client.eval(SET_SCRIPT, {
-        keys: [this.#prefix + key],
-        arguments: [json, etag, String(ttl), mode, ifEtag ?? ''],
-      }),
+      this.#script(SET_SCRIPT, [this.#prefix + key], [json, etag, String(ttl), mode, ifEtag ?? '']),
     );
     if (written !== 1) throw new EtagConflictError(key);
     return etag;
@@ -182,7 +193,7 @@ export class RedisStore implements Store {
   async increment(key: string, by: number, options: { ttlSeconds: number }): Promise<number> {
     const ttl = retentionMs(options.ttlSeconds);
     const count = await this.#run(() =>
-      this.#client.eval(INCREMENT_SCRIPT, { keys: [this.#prefix + key], arguments: [String(by), String(ttl)] }),
+      this.#script(INCREMENT_SCRIPT, [this.#prefix + key], [String(by), String(ttl)]),
     );
     return Number(count);
   }
@@ -198,16 +209,24 @@ export class RedisStore implements Store {
     return counts;
   }
 
-  async append<T = unknown>(log: string, value: T, options: { ttlSeconds: number; maxLength?: number }): Promise<number> {
-    const json = toJson(value);
+  async append<T = unknown>(log: string, value: T, options: AppendOptions): Promise<number> {
+    const [seq] = await this.appendAll(log, [value], options);
+    return seq!;
+  }
+
+  async appendAll<T = unknown>(log: string, values: T[], options: AppendOptions): Promise<number[]> {
+    const json = values.map(toJson);
     const ttl = retentionMs(options.ttlSeconds);
-    const id = await this.#run(() =>
-      this.#client.eval(APPEND_SCRIPT, {
-        keys: [this.#prefix + log],
-        arguments: [json, String(ttl), options.maxLength === undefined ? '' : String(options.maxLength)],
-      }),
+    if (json.length === 0) return [];
+    const ids = await this.#run(() =>
+      this.#script(APPEND_SCRIPT, [this.#prefix + log], [
+        String(ttl),
+        options.maxLength === undefined ? '' : String(options.maxLength),
+        options.announce === undefined ? '' : this.#prefix + options.announce,
+        ...json,
+      ]),
     );
-    return seqOf(String(id));
+    return (ids as string[]).map(seqOf);
   }
 
   async clearLog(log: string): Promise<void> {
@@ -261,7 +280,7 @@ export class RedisStore implements Store {
     }
     return async () => {
       try {
-        await this.#run(() => this.#client.eval(RELEASE_SCRIPT, { keys: [key], arguments: [token] }));
+        await this.#run(() => this.#script(RELEASE_SCRIPT, [key], [token]));
       } catch (error) {
         // If Redis cannot be told, the lease still runs out by itself; the holder's work is done.
         if (!(error instanceof StoreUnavailableError)) throw error;
@@ -278,13 +297,28 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.#deadline.stop();
     await Promise.all([quit(this.#client), quit(this.#subscriber)]);
+  }
+
+  /**
+   * Runs a Lua script by its digest (Redis keeps scripts it has seen), sending the text only when
+   * Redis does not know it yet (after a restart): the text is not sent and hashed on every call.
+   */
+  async #script(script: string, keys: string[], args: string[]): Promise<unknown> {
+    const sha = scriptDigest(script);
+    try {
+      return await this.#client.evalSha(sha, { keys, arguments: args });
+    } catch (error) {
+      if (!(error instanceof ErrorReply && error.message.startsWith('NOSCRIPT'))) throw error;
+      return this.#client.eval(script, { keys, arguments: args });
+    }
   }
 
   /** Runs commands, turning connection trouble into StoreUnavailableError; Redis's own refusals pass through. */
   async #run<T>(commands: () => Promise<T>): Promise<T> {
     try {
-      return await commands();
+      return await this.#deadline.race(commands());
     } catch (error) {
       if (error instanceof ErrorReply && !/^(LOADING|BUSY|MASTERDOWN)\b/.test(error.message)) throw error;
       throw new StoreUnavailableError(error);
@@ -296,6 +330,70 @@ export class RedisStore implements Store {
 async function quit(client: RedisClientType): Promise<void> {
   if (client.isReady) await client.close();
   else if (client.isOpen) client.destroy();
+}
+
+const digests = new Map<string, string>();
+function scriptDigest(script: string): string {
+  let sha = digests.get(script);
+  if (!sha) {
+    sha = createHash('sha1').update(script).digest('hex');
+    digests.set(script, sha);
+  }
+  return sha;
+}
+
+/** Raised for an operation Redis did not answer in time (turned into StoreUnavailableError). */
+class RedisTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`Redis did not answer within ${ms} ms`);
+    this.name = 'RedisTimeoutError';
+  }
+}
+
+/**
+ * Fails operations that have waited longer than `ms`. One coarse timer for all of them (checked a
+ * few times per period): a timer and abort signal per command cost more CPU than the commands.
+ * The command itself is not withdrawn; its late answer, if any, is ignored.
+ */
+class Deadline {
+  readonly #pending = new Set<{ startedAt: number; fail: (error: Error) => void }>();
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(private readonly ms: number) {
+    this.#timer = setInterval(() => this.#expire(), Math.max(10, Math.floor(ms / 5)));
+    this.#timer.unref();
+  }
+
+  race<T>(work: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const entry = { startedAt: performance.now(), fail: reject };
+      this.#pending.add(entry);
+      work.then(
+        (value) => {
+          this.#pending.delete(entry);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.#pending.delete(entry);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+
+  #expire(): void {
+    const late = performance.now() - this.ms;
+    // Oldest first (insertion order): stop at the first one still within its time.
+    for (const entry of this.#pending) {
+      if (entry.startedAt > late) break;
+      this.#pending.delete(entry);
+      entry.fail(new RedisTimeoutError(this.ms));
+    }
+  }
 }
 
 function seqOf(streamId: string): number {

@@ -28,6 +28,21 @@ export interface LogEntry<T = unknown> {
   value: T;
 }
 
+export interface AppendOptions {
+  /** Retention of the log in seconds, renewed by every append. */
+  ttlSeconds: number;
+  /** Older entries beyond this many are dropped (on Redis approximately, never below it). */
+  maxLength?: number;
+  /** A pub/sub channel on which the new entries are published, in the same step, as an AppendedNotice. */
+  announce?: string;
+}
+
+/** Published by `appendAll` with `announce`: the entries just appended, so readers need not read the log. */
+export interface AppendedNotice<T = unknown> {
+  type: 'appended';
+  entries: Array<LogEntry<T>>;
+}
+
 export type Unsubscribe = () => Promise<void>;
 export type Release = () => Promise<void>;
 
@@ -67,7 +82,9 @@ export interface Store {
   counters(keys: string[]): Promise<number[]>;
 
   /** Appends to a log and returns its sequence number; the log's retention is renewed. */
-  append<T = unknown>(log: string, value: T, options: { ttlSeconds: number; maxLength?: number }): Promise<number>;
+  append<T = unknown>(log: string, value: T, options: AppendOptions): Promise<number>;
+  /** Appends several entries in one step (numbered consecutively) and returns their sequence numbers. */
+  appendAll<T = unknown>(log: string, values: T[], options: AppendOptions): Promise<number[]>;
   /**
    * Removes every entry of a log, but numbering goes on where it was, so that a reader holding a
    * watermark keeps receiving what is appended later (forgetting a person's messages).

@@ -129,6 +129,41 @@ describeRedis('RedisStore', () => {
     await restarted.close();
   });
 
+  it('fails an operation Redis does not answer within the command timeout, and carries on once it answers again', async () => {
+    const proxy = await startProxy();
+    const store = new RedisStore({ url: `redis://127.0.0.1:${proxy.port}`, keyPrefix: uniquePrefix(), commandTimeoutMs: 300 });
+    await store.connect();
+    await store.set('k', 'before', { ttlSeconds: 60 });
+
+    proxy.freeze(true);
+    const started = Date.now();
+    await expect(store.get('k')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.append('log', 1, { ttlSeconds: 60 })).rejects.toBeInstanceOf(StoreUnavailableError);
+    const waited = Date.now() - started;
+    // Each failed after about the timeout (checked a few times per period), not at once and not never.
+    expect(waited).toBeGreaterThanOrEqual(2 * 300);
+    expect(waited).toBeLessThan(2 * 300 * 1.5 + 500);
+
+    proxy.freeze(false);
+    // The answers held back meanwhile arrive late and are ignored; new commands are answered again.
+    await vi.waitFor(async () => expect((await store.get('k'))?.value).toBe('before'), { timeout: 5000, interval: 100 });
+    await store.close();
+    await proxy.close();
+  });
+
+  it('runs its scripts again after Redis forgot them (SCRIPT FLUSH, as after a restart)', async () => {
+    const store = await connectedStore(uniquePrefix());
+    await store.set('k', 1, { ttlSeconds: 60 });
+    const raw = createClient({ url: redisUrl });
+    await raw.connect();
+    await raw.scriptFlush();
+    raw.destroy();
+    const etag = await store.set('k', 2, { ttlSeconds: 60 });
+    expect(await store.get('k')).toEqual({ value: 2, etag });
+    expect(await store.append('log', 'x', { ttlSeconds: 60 })).toBe(1);
+    await store.close();
+  });
+
   it('createStore connects to Redis when given a URL', async () => {
     const store = await createStore({ redisUrl, keyPrefix: uniquePrefix() });
     expect(store.kind).toBe('redis');
@@ -154,9 +189,14 @@ describe('createStore', () => {
 });
 
 /** A TCP relay to the test Redis that can be cut and restored, to simulate an outage. */
-async function startProxy(port = 0): Promise<{ port: number; close: () => Promise<void> }> {
+/**
+ * A TCP proxy in front of Redis that can be closed (Redis unreachable) or frozen (connections stay
+ * open but nothing moves, as when Redis hangs or the network stalls; it all flows again on thawing).
+ */
+async function startProxy(port = 0): Promise<{ port: number; close: () => Promise<void>; freeze: (frozen: boolean) => void }> {
   const target = new URL(redisUrl);
   const sockets = new Set<net.Socket>();
+  let frozen = false;
   const server = net.createServer((incoming) => {
     const outgoing = net.connect(Number(target.port || 6379), target.hostname);
     for (const socket of [incoming, outgoing]) {
@@ -169,6 +209,7 @@ async function startProxy(port = 0): Promise<{ port: number; close: () => Promis
       });
     }
     incoming.pipe(outgoing).pipe(incoming);
+    if (frozen) for (const socket of [incoming, outgoing]) socket.pause();
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
@@ -176,6 +217,13 @@ async function startProxy(port = 0): Promise<{ port: number; close: () => Promis
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
+    },
+    freeze: (value) => {
+      frozen = value;
+      for (const socket of sockets) {
+        if (value) socket.pause();
+        else socket.resume();
+      }
     },
   };
 }

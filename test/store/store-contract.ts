@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EtagConflictError, LockTimeoutError } from '../../src/store/store.js';
-import type { Store } from '../../src/store/store.js';
+import type { AppendedNotice, Store } from '../../src/store/store.js';
 
 /** Collects what a subscription receives. */
 export async function listen(store: Store, channel: string): Promise<{ received: string[]; stop: () => Promise<void> }> {
@@ -268,6 +268,26 @@ export function storeContract(makeStore: () => Promise<Store>): void {
       expect(entries.map((entry) => entry.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
       // Each entry is stored under the number its append returned.
       for (const entry of entries) expect(seqs[entry.value]).toBe(entry.seq);
+    });
+
+    it('append several entries in one step, numbered on from the last', async () => {
+      await store.append('log', 'first', { ttlSeconds: 60 });
+      expect(await store.appendAll('log', ['a', { b: 2 }, 3], { ttlSeconds: 60 })).toEqual([2, 3, 4]);
+      expect(await store.appendAll('log', [], { ttlSeconds: 60 })).toEqual([]);
+      expect((await store.readLog('log', 1)).map((entry) => entry.value)).toEqual(['a', { b: 2 }, 3]);
+    });
+
+    it('announce what was appended on a channel, exactly as it reads from the log', async () => {
+      const heard = await listen(store, 'news');
+      await store.append('log', 'quiet', { ttlSeconds: 60 });
+      const seqs = await store.appendAll('log', [{ text: 'héllo "you"\n' }, ['x']], { ttlSeconds: 60, announce: 'news' });
+      await store.append('log', { one: 1 }, { ttlSeconds: 60, announce: 'news' });
+      await vi.waitFor(() => expect(heard.received).toHaveLength(2));
+      const notices = heard.received.map((raw) => JSON.parse(raw) as AppendedNotice);
+      expect(notices[0]).toEqual({ type: 'appended', entries: await store.readLog('log', 1, 2) });
+      expect(notices[0]!.entries.map((entry) => entry.seq)).toEqual(seqs);
+      expect(notices[1]).toEqual({ type: 'appended', entries: [{ seq: 4, value: { one: 1 } }] });
+      await heard.stop();
     });
 
     it('drop the oldest entries beyond maxLength, keeping at least maxLength newest', async () => {
