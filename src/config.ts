@@ -49,6 +49,8 @@ const schema = z
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
     RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
 
+    TYPING_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(500),
+
     DEFAULT_LANGUAGE: z.enum(LANGUAGES).default('en'),
     QUICK_EXIT_URL: z.string().url('must be a full URL').default('https://www.google.com/'),
 
@@ -111,6 +113,8 @@ export interface Config {
   directLine: { tokenTtlSeconds: number };
   /** ratePerMinute: per conversation, per person, and new web chats per address; ratePerIpPerMinute: all web chat requests per address. */
   limits: { maxMessageChars: number; maxBodyBytes: number; ratePerMinute: number; ratePerIpPerMinute: number };
+  /** "Typing…" is shown only when an answer takes longer than this. */
+  typingDelayMs: number;
   defaultLanguage: Language;
   quickExitUrl: string;
   telegram?: { token: string; apiRoot?: string; webhook?: { url: string; secret: string } };
@@ -159,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
       ratePerIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE,
     },
+    typingDelayMs: e.TYPING_DELAY_MS,
     defaultLanguage: e.DEFAULT_LANGUAGE,
     quickExitUrl: e.QUICK_EXIT_URL,
     handoff: {

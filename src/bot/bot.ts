@@ -100,9 +100,8 @@ export class HelpBot extends ActivityHandler {
 
   private async runDialogs(context: TurnContext): Promise<void> {
     const profile = await this.prepareTurn(context);
-    // "Typing…" while the answer is worked out; never while a person has the chat (see routeToPerson).
-    // A typing indicator that cannot be shown is no reason to leave the message unanswered.
-    if (context.activity.type === ActivityTypes.Message) await context.sendActivity({ type: ActivityTypes.Typing }).catch(() => undefined);
+    // "Typing…" if the answer takes a while (see ChannelAdapter); never while a person has the chat (see routeToPerson).
+    if (context.activity.type === ActivityTypes.Message) await context.sendActivity({ type: ActivityTypes.Typing });
     const language = languageFromProfile(profile, this.services.config);
     const text = context.activity.text ?? '';
     if (context.activity.type === ActivityTypes.Message && text.trim() && isTypedText(text)) {

@@ -13,52 +13,52 @@ export type BotLogic = (context: TurnContext) => Promise<void>;
 /** Told about every turn a person started (for metrics): its channel and how long it took. */
 export type TurnObserver = (channel: string, seconds: number) => void;
 
+/** What a turn has said so far, held back until the turn ends. */
+interface Outbox {
+  reference: Partial<ConversationReference>;
+  activities: Array<Partial<Activity>>;
+  /** "Typing…", asked for before any reply: shown if the turn is still at work after the delay. */
+  typing?: Partial<Activity>;
+  typingTimer?: NodeJS.Timeout;
+  /** Set once "typing…" went out, so the replies wait for it and never arrive before it. */
+  typingSent?: Promise<void>;
+}
+
+const OUTBOX = Symbol('outbox');
+
 /**
  * The base every channel adapter shares: it runs middleware and bot logic for an incoming activity,
- * one turn at a time per conversation, and hands outgoing activities to the channel's `deliver`.
+ * one turn at a time per conversation, and hands the turn's outgoing activities to the channel's
+ * `deliver` together when the turn ends: one write (Direct Line) instead of one per message, and the
+ * person never sees half an answer. "Typing…" is shown only when a turn takes longer than
+ * `typingDelayMs`: a quick answer needs none, and on a slow or costly line every request counts.
  * Channel adapters only translate (updates to activities, activities to messages).
  */
 export abstract class ChannelAdapter extends BotAdapter {
   /** Set by the app to count turns and their latency. */
   turnObserver?: TurnObserver;
 
-  constructor(protected readonly turns: TurnSerializer) {
+  constructor(
+    protected readonly turns: TurnSerializer,
+    private readonly typingDelayMs: number,
+  ) {
     super();
   }
 
-  /** Sends one outgoing activity through the channel; returns the channel's id for it, if any. */
-  protected abstract deliver(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string | undefined>;
+  /** Sends a turn's outgoing activities through the channel, in order; returns the channel's ids for them. */
+  protected abstract deliver(reference: Partial<ConversationReference>, activities: Array<Partial<Activity>>): Promise<Array<string | undefined>>;
 
   /** Runs a turn for an activity that arrived on the channel. */
   protected processActivity(activity: Partial<Activity>, logic: BotLogic): Promise<void> {
     const conversationId = activity.conversation?.id;
     if (!conversationId) throw new Error('an incoming activity needs a conversation id');
     const started = performance.now();
-    const turn = this.turns.run(conversationId, () => this.runMiddleware(new TurnContext(this, activity), logic));
+    const turn = this.turns.run(conversationId, () => this.runWithOutbox(activity, logic));
     // Failures are reported by onTurnError; a rejected turn is only timed here.
     const observe = () => this.turnObserver?.(activity.channelId ?? 'unknown', (performance.now() - started) / 1000);
     turn.then(observe, observe);
     return turn;
   }
-
-  override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
-    const responses: ResourceResponse[] = [];
-    const reference = TurnContext.getConversationReference(context.activity);
-    for (const activity of activities) {
-      if (activity.type === 'delay') {
-        await new Promise((resolve) => setTimeout(resolve, typeof activity.value === 'number' ? activity.value : 1000));
-        responses.push({ id: '' });
-        continue;
-      }
-      responses.push({ id: (await this.deliver(reference, activity)) ?? '' });
-    }
-    return responses;
-  }
-
-  // Sent messages are never edited or withdrawn by the dialogs; channels that can (Telegram) do it
-  // inside their own adapter, where it helps (removing stale buttons).
-  override async updateActivity(): Promise<void> {}
-  override async deleteActivity(): Promise<void> {}
 
   /** Proactive messages (a caseworker's reply): a turn on a stored conversation reference. */
   override async continueConversation(reference: Partial<ConversationReference>, logic: BotLogic): Promise<void> {
@@ -69,6 +69,54 @@ export abstract class ChannelAdapter extends BotAdapter {
       reference,
       true,
     );
-    await this.turns.run(conversationId, () => this.runMiddleware(new TurnContext(this, activity), logic));
+    await this.turns.run(conversationId, () => this.runWithOutbox(activity, logic));
   }
+
+  private async runWithOutbox(activity: Partial<Activity>, logic: BotLogic): Promise<void> {
+    const context = new TurnContext(this, activity);
+    const outbox: Outbox = { reference: TurnContext.getConversationReference(activity), activities: [] };
+    context.turnState.set(OUTBOX, outbox);
+    try {
+      await this.runMiddleware(context, logic);
+    } finally {
+      await this.flush(outbox);
+    }
+  }
+
+  override async sendActivities(context: TurnContext, activities: Array<Partial<Activity>>): Promise<ResourceResponse[]> {
+    const outbox = context.turnState.get(OUTBOX) as Outbox | undefined;
+    if (!outbox) throw new Error('activities can only be sent during a turn');
+    for (const activity of activities) {
+      if (activity.type !== ActivityTypes.Typing) outbox.activities.push(activity);
+      else if (!outbox.typing && outbox.activities.length === 0) {
+        outbox.typing = activity;
+        if (this.typingDelayMs === 0) this.showTyping(outbox);
+        else outbox.typingTimer = setTimeout(() => this.showTyping(outbox), this.typingDelayMs);
+      }
+    }
+    // Ids are the channel's, known only once delivered; nothing in the bot uses them.
+    return activities.map(() => ({ id: '' }));
+  }
+
+  private showTyping(outbox: Outbox): void {
+    if (!outbox.typing || outbox.typingSent) return;
+    // "Typing…" that cannot be shown is no reason to fail the turn.
+    outbox.typingSent = this.deliver(outbox.reference, [outbox.typing]).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  private async flush(outbox: Outbox): Promise<void> {
+    clearTimeout(outbox.typingTimer);
+    // A turn that says nothing but "typing…" (a caseworker typing) shows it, however quick.
+    if (outbox.activities.length === 0) this.showTyping(outbox);
+    await outbox.typingSent;
+    if (outbox.activities.length > 0) await this.deliver(outbox.reference, outbox.activities);
+  }
+
+  // Sent messages are never edited or withdrawn by the dialogs; channels that can (Telegram) do it
+  // inside their own adapter, where it helps (removing stale buttons).
+  override async updateActivity(): Promise<void> {}
+  override async deleteActivity(): Promise<void> {}
 }

@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 import { HttpError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { limitRate } from '../rate-limit.js';
-import { StoreUnavailableError, type Store, type Unsubscribe } from '../store/store.js';
+import { StoreUnavailableError, type AppendedNotice, type Store, type Unsubscribe } from '../store/store.js';
 import { signToken, verifyToken, type TokenClaims } from './directline-token.js';
 
 /**
@@ -34,8 +34,8 @@ const keys = {
   rate: (scope: string) => `dl:${scope}`,
 };
 
-/** Notices on the conversation's pub/sub channel. */
-type Notice = { type: 'activity'; seq: number } | { type: 'socket'; socketId: string };
+/** Notices on the conversation's pub/sub channel: activities appended to its log, or a new socket. */
+type Notice = AppendedNotice<Record<string, unknown>> | { type: 'socket'; socketId: string };
 
 const conversationIdPattern = /^[A-Za-z0-9_-]{10,64}$/;
 
@@ -66,13 +66,14 @@ export interface DirectLineOptions {
 /** Sends the bot's replies into the conversation's log. */
 export class DirectLineAdapter extends ChannelAdapter {
   constructor(private readonly options: DirectLineOptions) {
-    super(options.turns);
+    super(options.turns, options.config.typingDelayMs);
   }
 
-  protected async deliver(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string | undefined> {
+  protected async deliver(reference: Partial<ConversationReference>, activities: Array<Partial<Activity>>): Promise<Array<string | undefined>> {
     const conversationId = reference.conversation?.id;
-    if (!conversationId) return undefined;
-    const outgoing: Record<string, unknown> = {
+    if (!conversationId) return activities.map(() => undefined);
+    const timestamp = new Date().toISOString();
+    return appendActivities(this.options, conversationId, activities.map((activity) => ({
       type: activity.type,
       text: activity.text,
       textFormat: activity.textFormat,
@@ -86,9 +87,8 @@ export class DirectLineAdapter extends ChannelAdapter {
       replyToId: activity.replyToId,
       from: BOT,
       conversation: { id: conversationId },
-      timestamp: new Date().toISOString(),
-    };
-    return appendActivity(this.options, conversationId, outgoing);
+      timestamp,
+    })));
   }
 
   /** Runs a turn for an activity a client posted. */
@@ -97,14 +97,15 @@ export class DirectLineAdapter extends ChannelAdapter {
   }
 }
 
-async function appendActivity(options: DirectLineOptions, conversationId: string, activity: Record<string, unknown>): Promise<string> {
+/** Appends to the conversation's log, announcing the new activities to its sockets in the same step. */
+async function appendActivities(options: DirectLineOptions, conversationId: string, activities: Array<Record<string, unknown>>): Promise<string[]> {
   const { store, config } = options;
-  const seq = await store.append(keys.log(conversationId), withoutUndefined(activity), {
+  const seqs = await store.appendAll(keys.log(conversationId), activities.map(withoutUndefined), {
     ttlSeconds: config.retention.directLine,
     maxLength: 1000,
+    announce: keys.channel(conversationId),
   });
-  await store.publish(keys.channel(conversationId), JSON.stringify({ type: 'activity', seq } satisfies Notice));
-  return activityId(conversationId, seq);
+  return seqs.map((seq) => activityId(conversationId, seq));
 }
 
 function activityId(conversationId: string, seq: number): string {
@@ -264,7 +265,7 @@ export function registerDirectLine(
 
     const userId = posted.from?.id ?? `dl_${conversationId}`;
     const timestamp = new Date().toISOString();
-    const id = await appendActivity(options, conversationId, {
+    const [id] = await appendActivities(options, conversationId, [{
       type: posted.type,
       text: posted.text,
       value: posted.value,
@@ -275,7 +276,7 @@ export function registerDirectLine(
       from: { id: userId, name: posted.from?.name, role: 'user' },
       conversation: { id: conversationId },
       timestamp,
-    });
+    }]);
     const turn = adapter
       .receive(
         {
@@ -343,22 +344,29 @@ export function registerDirectLine(
     let unsubscribe: Unsubscribe | undefined;
     let closed = false;
 
-    // Notices that come while a read is still waiting to start are served by that read; a read
-    // that returns less than a full page has caught up, so one read per notice is enough.
-    let queued = false;
-    const push = () => {
-      if (queued) return;
-      queued = true;
+    const sendBatch = (entries: Array<{ seq: number; value: Record<string, unknown> }>) => {
+      const activities = entries.map((e) => ({ ...e.value, id: activityId(conversationId, e.seq) }));
+      sent = entries.at(-1)!.seq;
+      socket.send(JSON.stringify({ activities, watermark: String(sent) }));
+    };
+    /** Reads the log from what this socket was sent last, until it has caught up. */
+    const catchUp = async () => {
+      while (!closed) {
+        const entries = await store.readLog<Record<string, unknown>>(keys.log(conversationId), sent, PAGE_SIZE);
+        if (entries.length > 0) sendBatch(entries);
+        if (entries.length < PAGE_SIZE) return;
+      }
+    };
+    // One step at a time, in order. Announced activities that follow on from what was sent go out
+    // as they are; after a gap (a notice missed, a reconnect) the log is read instead.
+    const push = (announced?: AppendedNotice<Record<string, unknown>>['entries']) => {
       pushing = pushing
         .then(async () => {
-          queued = false;
-          while (!closed) {
-            const batch = await readSince(conversationId, sent);
-            if (batch.activities.length === 0) return;
-            socket.send(JSON.stringify(batch));
-            sent = Number(batch.watermark);
-            if (batch.activities.length < PAGE_SIZE) return;
-          }
+          if (closed) return;
+          const fresh = announced?.filter((e) => e.seq > sent);
+          if (fresh && fresh.length === 0) return;
+          if (fresh && fresh[0]!.seq === sent + 1) sendBatch(fresh);
+          else await catchUp();
         })
         .catch((error: unknown) => logger.warn({ err: errorSummary(error) }, 'direct line stream push failed'));
     };
@@ -388,7 +396,7 @@ export function registerDirectLine(
     try {
       unsubscribe = await store.subscribe(keys.channel(conversationId), (raw) => {
         const notice = JSON.parse(raw) as Notice;
-        if (notice.type === 'activity') push();
+        if (notice.type === 'appended') push(notice.entries);
         else if (notice.socketId !== socketId) socket.close(4000, 'replaced by a newer connection');
       });
       if (closed) await unsubscribe();

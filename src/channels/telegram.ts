@@ -73,7 +73,7 @@ export class TelegramAdapter extends ChannelAdapter {
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly options: TelegramOptions) {
-    super(options.turns);
+    super(options.turns, options.config.typingDelayMs);
     const apiRoot = options.telegram.apiRoot?.replace(/\/+$/, ''); // grammY refuses a trailing slash
     this.bot = new Bot(options.telegram.token, { client: { apiRoot } });
     // 429 (after its retry_after) and 5xx are retried a few times. A network failure fails the call
@@ -125,19 +125,25 @@ export class TelegramAdapter extends ChannelAdapter {
     ]);
   }
 
-  protected async deliver(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string | undefined> {
-    // Typing comes from the bot while it works on an answer, or from a caseworker.
-    if (activity.type !== ActivityTypes.Message && activity.type !== ActivityTypes.Typing) return undefined;
+  protected async deliver(reference: Partial<ConversationReference>, activities: Array<Partial<Activity>>): Promise<Array<string | undefined>> {
     const conversationId = reference.conversation?.id ?? '';
     const chatId = await this.chatIdOf(conversationId);
     if (chatId === undefined) {
       this.options.logger.warn({ conversation: conversationId }, 'telegram: no chat to send to (the reference expired)');
-      return undefined;
+      return activities.map(() => undefined);
     }
+    const ids: Array<string | undefined> = [];
+    for (const activity of activities) ids.push(await this.send(chatId, activity));
+    return ids;
+  }
+
+  private async send(chatId: number, activity: Partial<Activity>): Promise<string | undefined> {
+    // Typing comes from the bot while it works on an answer, or from a caseworker.
     if (activity.type === ActivityTypes.Typing) {
       await this.bot.api.sendChatAction(chatId, 'typing');
       return undefined;
     }
+    if (activity.type !== ActivityTypes.Message) return undefined;
     const chunks = toTelegramMessages(activity.text ?? '');
     const keyboard = inlineKeyboard(activity.suggestedActions?.actions ?? []);
     let sentId: number | undefined;

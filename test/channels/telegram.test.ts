@@ -82,7 +82,6 @@ function pollingSuite(env: () => Record<string, string>): void {
     expect(buttonValues(start.prompt)).toEqual(LANGUAGE_VALUES);
     expect(start.prompt.parse_mode).toBe('HTML');
     expect(start.prompt.reply_markup?.inline_keyboard[0]).toHaveLength(2); // short titles: two per row
-    expect(double.callsOf('sendChatAction').some((c) => c.params.chat_id === person.id && c.params.action === 'typing')).toBe(true);
 
     // Pressing a button: acknowledged, its keyboard removed, the menu in the chosen language.
     const menu = await chat.tap(start.prompt, 'lang:en');
