@@ -7,21 +7,18 @@ import type { Store } from '../store/store.js';
 const KEEP = 5;
 const TTL_SECONDS = 30 * 60;
 
+const keyOf = (conversationKey: string) => `recent-typed:${conversationKey}`;
+
 export class RecentMessages {
   constructor(private readonly store: Store) {}
 
+  /** One write, no read: a log that keeps the last few and is forgotten half an hour after the last. */
   async remember(conversationKey: string, text: string): Promise<void> {
-    const key = `recent:${conversationKey}`;
-    const current = (await this.store.get<string[]>(key))?.value ?? [];
-    await this.store.set(key, [...current, text.slice(0, 1000)].slice(-KEEP), { ttlSeconds: TTL_SECONDS });
+    await this.store.append(keyOf(conversationKey), text.slice(0, 1000), { ttlSeconds: TTL_SECONDS, maxLength: KEEP });
   }
 
   async read(conversationKey: string): Promise<string[]> {
-    return (await this.store.get<string[]>(`recent:${conversationKey}`))?.value ?? [];
-  }
-
-  async forget(conversationKey: string): Promise<void> {
-    await this.store.delete([`recent:${conversationKey}`]);
+    return (await this.store.readLog<string>(keyOf(conversationKey), 0)).map((entry) => entry.value).slice(-KEEP);
   }
 }
 

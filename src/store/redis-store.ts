@@ -47,7 +47,8 @@ return count`;
 /**
  * Id `0-*` lets Redis number the entry one past the stream's last id, which it remembers even when
  * trimming removed that entry: numbers are dense and ordered across instances without a counter key
- * that could get out of step with the stream. With a channel (ARGV[3]) the new entries are published
+ * that could get out of step with the stream. Short logs (up to 100) are trimmed exactly, longer
+ * ones approximately, which is cheaper for Redis and never keeps fewer. With a channel (ARGV[3]) the new entries are published
  * in the same step, as an AppendedNotice: readers need not read the log for them.
  * ARGV: retention ms, max length or '', channel or '', then the values (JSON).
  */
@@ -58,6 +59,8 @@ for i = 4, #ARGV do
   local id
   if ARGV[2] == '' then
     id = redis.call('XADD', KEYS[1], '0-*', 'v', ARGV[i])
+  elseif tonumber(ARGV[2]) <= 100 then
+    id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[2], '0-*', 'v', ARGV[i])
   else
     id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '0-*', 'v', ARGV[i])
   end

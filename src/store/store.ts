@@ -31,7 +31,7 @@ export interface LogEntry<T = unknown> {
 export interface AppendOptions {
   /** Retention of the log in seconds, renewed by every append. */
   ttlSeconds: number;
-  /** Older entries beyond this many are dropped (on Redis approximately, never below it). */
+  /** Older entries beyond this many are dropped: exactly up to 100; above, on Redis, approximately (never fewer kept). */
   maxLength?: number;
   /** A pub/sub channel on which the new entries are published, in the same step, as an AppendedNotice. */
   announce?: string;
