@@ -156,13 +156,31 @@ export function registerDirectLine(
     return check.claims;
   };
 
+  /**
+   * Conversations seen to exist in the last minute. Their record lives DIRECTLINE_TTL_SECONDS (a day
+   * by default), so remembering that for a minute spares a read on nearly every request.
+   */
+  const seen = new Map<string, number>();
+  const SEEN_MS = 60_000;
+  const SEEN_MAX = 10_000;
+  const conversationExists = async (conversationId: string): Promise<boolean> => {
+    const now = Date.now();
+    if ((seen.get(conversationId) ?? 0) > now) return true;
+    if (!(await store.get(keys.conversation(conversationId)))) return false;
+    seen.delete(conversationId);
+    seen.set(conversationId, now + SEEN_MS);
+    // Oldest first in a Map: drop the oldest beyond the bound.
+    if (seen.size > SEEN_MAX) seen.delete(seen.keys().next().value!);
+    return true;
+  };
+
   /** The conversation in the path must exist and be the one the token was issued for. */
   const authorize = async (request: FastifyRequest): Promise<string> => {
     const conversationId = (request.params as { conversationId: string }).conversationId;
     if (!conversationIdPattern.test(conversationId)) throw new HttpError('NOT_FOUND', 'no such conversation');
     const claims = claimsOf(request);
     if (claims.conversationId !== conversationId) throw new HttpError('FORBIDDEN', 'the token is for another conversation');
-    if (!(await store.get(keys.conversation(conversationId)))) throw new HttpError('NOT_FOUND', 'no such conversation, or it has expired');
+    if (!(await conversationExists(conversationId))) throw new HttpError('NOT_FOUND', 'no such conversation, or it has expired');
     return conversationId;
   };
 
@@ -223,7 +241,7 @@ export function registerDirectLine(
 
   app.post('/v3/directline/tokens/refresh', withToken, async (request, reply) => {
     const claims = claimsFor(request);
-    if (!(await store.get(keys.conversation(claims.conversationId)))) throw new HttpError('NOT_FOUND', 'no such conversation, or it has expired');
+    if (!(await conversationExists(claims.conversationId))) throw new HttpError('NOT_FOUND', 'no such conversation, or it has expired');
     return reply.send({ conversationId: claims.conversationId, ...newToken(claims.conversationId) });
   });
 

@@ -3,7 +3,8 @@ import WebSocket from 'ws';
 import type { App } from '../../src/app.js';
 import { DirectLineClient } from '../support/directline-client.js';
 import { describeRedis, redisUrl, uniquePrefix } from '../support/redis.js';
-import { startTestServer } from '../support/server.js';
+import { signToken } from '../../src/channels/directline-token.js';
+import { startTestServer, TEST_SECRET } from '../support/server.js';
 
 /** The Direct Line 3.0 contract, the same with memory storage and with Redis. */
 function directLineSuite(env: () => Record<string, string>): void {
@@ -91,6 +92,12 @@ function directLineSuite(env: () => Record<string, string>): void {
     expect((await a.call('GET', '/conversations/unknownConversation1/activities')).status).toBe(403);
     const missing = await a.call('POST', '/tokens/refresh', undefined, 'dl1.eyJjIjoiYSIsImUiOjF9.x');
     expect(missing.status).toBe(403);
+    // A genuine token for a conversation that was never opened (or has expired).
+    const never = 'neverOpenedConversation1';
+    const token = signToken(TEST_SECRET, { conversationId: never, expiresAt: Math.floor(Date.now() / 1000) + 600 });
+    expect((await a.call('GET', `/conversations/${never}/activities`, undefined, token)).status).toBe(404);
+    expect((await a.call('POST', `/conversations/${never}/activities`, { type: 'message', text: 'hi' }, token)).status).toBe(404);
+    expect((await a.call('POST', '/tokens/refresh', undefined, token)).status).toBe(404);
   });
 
   it('refuses a WebSocket without a valid token before upgrading', async () => {
