@@ -44,6 +44,11 @@ const stopwordSets = new Map<Language, Set<string>>(
 );
 
 export function contentTokens(text: string, lang: Language): string[] {
+  return withoutStopwords(tokenize(text), lang);
+}
+
+/** Tokenized words without the language's stopwords: lets one tokenized text be read in several languages. */
+export function withoutStopwords(words: string[], lang: Language): string[] {
   const stop = stopwordSets.get(lang)!;
-  return tokenize(text).filter((t) => !stop.has(t));
+  return words.filter((t) => !stop.has(t));
 }

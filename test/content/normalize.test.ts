@@ -37,4 +37,10 @@ describe('stem', () => {
   it('keeps numbers whole', () => {
     expect(stem('112', 'en')).toBe('112');
   });
+
+  it('leaves words of another script whole', () => {
+    expect(stem('паспорта', 'en')).toBe('паспорта');
+    expect(stem('passports', 'ru')).toBe('passports');
+    expect(stem('جوازات', 'uk')).toBe('جوازات');
+  });
 });

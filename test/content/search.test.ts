@@ -1,7 +1,8 @@
+import Fuse from 'fuse.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Language } from '../../src/config.js';
 import { KnowledgeBase } from '../../src/content/knowledge-base.js';
-import { isClearMatch } from '../../src/content/search.js';
+import { isClearMatch, typoScore } from '../../src/content/search.js';
 import { routeFreeText } from '../../src/bot/free-text.js';
 
 let knowledge: KnowledgeBase;
@@ -37,6 +38,26 @@ describe('search over the real content', () => {
     const scores = knowledge.search.search('passport', 'en').map((r) => r.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     for (const s of scores) expect(s).toBeGreaterThan(0), expect(s).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('typo scores', () => {
+  const fuseScore = (typed: string, term: string) =>
+    new Fuse([term], { threshold: 0.3, includeScore: true, ignoreLocation: true }).search(typed)[0]?.score;
+
+  it('are those fuse.js gave, on which the weights were tuned', () => {
+    // Words of a few letters make near misses, repeats and ties common, where a difference would show.
+    let seed = 1;
+    const random = (n: number) => ((seed = (seed * 16807) % 2147483647), Math.floor((seed / 2147483647) * n));
+    const word = (length: number, letters: string) => Array.from({ length }, () => letters[random(letters.length)]).join('');
+    for (let i = 0; i < 3000; i++) {
+      const letters = ['ab', 'abc', 'пасорт'][random(3)]!;
+      const typed = word(4 + random(9), letters);
+      const term = word(typed.length - 1 + random(3), letters);
+      if (typed !== term) expect([typed, term, typoScore(typed, term)]).toEqual([typed, term, fuseScore(typed, term)]);
+    }
+    const pairs: Array<[string, string]> = [['pasport', 'passport'], ['pasport', 'pasports'], ['salery', 'salary'], ['دكتوره', 'دكتور']];
+    for (const [typed, term] of pairs) expect(typoScore(typed, term)).toBe(fuseScore(typed, term));
   });
 });
 
