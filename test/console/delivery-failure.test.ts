@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { createPseudonymizer } from '../../src/bot/pseudonym.js';
+import { startTestServer, TEST_SECRET } from '../support/server.js';
+import { TelegramDouble, type Person } from '../support/telegram-double.js';
+import { StaffClient, staffFile } from './support.js';
+
+const TOKEN = `123456:${'A'.repeat(35)}`;
+
+/**
+ * A caseworker's message that cannot reach the person (Telegram keeps failing) is refused as a
+ * whole: the console is told to try again, and the transcript does not claim it was said.
+ */
+describe('a caseworker message the channel cannot deliver', () => {
+  let double: TelegramDouble;
+  let app: App;
+  beforeAll(async () => {
+    double = await TelegramDouble.start();
+    app = await startTestServer({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: double.url,
+      STAFF_FILE: await staffFile([{ username: 'amina', roles: ['caseworker'] }]),
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await double?.close();
+  });
+
+  it('answers 503 and keeps it out of the transcript; sent again once the channel is back, it arrives', async () => {
+    const amina = await StaffClient.signIn(app.url, 'amina');
+    await app.handoff.heartbeat('amina');
+    const person: Person = { id: 700_900_001, language_code: 'en' };
+    const key = createPseudonymizer(TEST_SECRET)('telegram', String(person.id));
+    const ask = async (send: () => void) => {
+      const before = double.messagesTo(person.id).length;
+      send();
+      return double.waitForPrompt(person.id, before);
+    };
+    const start = await ask(() => double.sendText(person, '/start'));
+    await ask(() => double.press(person, start, 'lang:en'));
+    const share = await ask(() => double.sendText(person, '/human'));
+    await ask(() => double.press(person, share, 'share:no'));
+    expect((await amina.call('POST', `/cases/${key}/claim`)).status).toBe(200);
+
+    // One more refusal than the retries (three, each after retry_after): Telegram is down for this message.
+    double.failNext('sendMessage', 4, { status: 429, retryAfter: 1 });
+    const refused = await amina.call('POST', `/cases/${key}/messages`, { text: 'Hello, I am Amina.' });
+    expect(refused.status).toBe(503);
+    expect(refused.json.error.message).toMatch(/could not be delivered/);
+    const view = await amina.call('GET', `/cases/${key}`);
+    expect(JSON.stringify(view.json)).not.toContain('Hello, I am Amina.');
+
+    const before = double.messagesTo(person.id).length;
+    expect((await amina.call('POST', `/cases/${key}/messages`, { text: 'Hello, I am Amina.' })).status).toBe(200);
+    const arrived = await double.waitForMessages(person.id, before + 1);
+    expect(arrived.slice(before).map((m) => m.text)).toContain('Hello, I am Amina.');
+  });
+});
