@@ -131,6 +131,11 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
       api.addHook('onSend', async (_request, reply) => {
         securityHeaders(reply).header('cache-control', 'no-store');
       });
+      // Everything but signing in needs a session, checked before the body is parsed: 401 first.
+      api.addHook('onRequest', async (request) => {
+        const signingIn = request.method === 'POST' && request.routeOptions.url === '/console/api/session';
+        if (!signingIn) await sessions.requireSession(request);
+      });
 
       // ---- signing in ----
 

@@ -48,6 +48,9 @@ export interface SessionOptions {
 }
 
 export class ConsoleSessions {
+  /** Who a request was found to come from by requireSession, for the rest of that request. */
+  readonly #signedIn = new WeakMap<FastifyRequest, Staff>();
+
   constructor(private readonly options: SessionOptions) {}
 
   /** Checks the password (rate-limited), opens a session and sets its cookie. */
@@ -79,7 +82,7 @@ export class ConsoleSessions {
    * a state-changing request, or without the permission.
    */
   async authorize(request: FastifyRequest, permission?: Permission): Promise<Staff> {
-    const staff = await this.authenticate(request);
+    const staff = this.#signedIn.get(request) ?? (await this.authenticate(request));
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       this.checkOrigin(request, false);
       checkCsrf(staff, request.headers[CSRF_HEADER]);
@@ -102,6 +105,14 @@ export class ConsoleSessions {
   async recheck(sessionId: string, permission: Permission): Promise<Staff | undefined> {
     const staff = await this.resolve(sessionId);
     return staff && can(staff.roles, permission) ? staff : undefined;
+  }
+
+  /**
+   * 401 unless the request comes with a valid session; run before its body is read, so that nobody
+   * signed out learns anything from how a body is judged. `authorize` then reuses what it found.
+   */
+  async requireSession(request: FastifyRequest): Promise<void> {
+    this.#signedIn.set(request, await this.authenticate(request));
   }
 
   private async authenticate(request: FastifyRequest): Promise<Staff> {

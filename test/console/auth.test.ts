@@ -86,6 +86,17 @@ describe('staff console access', () => {
     expect(answer.status, label(endpoint)).toBe(401);
   });
 
+  it.each(ENDPOINTS.filter((e) => e.method !== 'GET' && e.path !== '/session'))(
+    'refuses $method $path without a session (401) before judging its body, however broken',
+    async (endpoint) => {
+      const anonymous = new StaffClient(app.url);
+      for (const [body, contentType] of [['{"broken": ', 'application/json'], ['<x/>', 'text/xml']]) {
+        const answer = await anonymous.call(endpoint.method, endpoint.path, body, { csrf: 'anything', headers: { 'content-type': contentType! } });
+        expect(answer.status, `${label(endpoint)} with ${contentType}`).toBe(401);
+      }
+    },
+  );
+
   it.each(ENDPOINTS.filter((e) => e.need === 'work' || e.need === 'supervise'))('refuses $method $path to an editor (403)', async (endpoint) => {
     const answer = await as.ed!.call(endpoint.method, endpoint.path, endpoint.body);
     expect(answer.status, label(endpoint)).toBe(403);
