@@ -4,8 +4,8 @@ import type { App } from '../src/app.js';
 import { LOGIN_LIMITS } from '../src/console/session.js';
 import { StaffClient, staffFile } from './console/support.js';
 import { DirectLineClient } from './support/directline-client.js';
-import { startTestServer } from './support/server.js';
-import { TelegramDouble } from './support/telegram-double.js';
+import { startTelegramTestServer } from './support/server.js';
+import type { TelegramDouble } from './support/telegram-double.js';
 
 /**
  * The limits on every public endpoint, each with its clear answer: 429 and the JSON error body.
@@ -18,7 +18,6 @@ import { TelegramDouble } from './support/telegram-double.js';
 const PER_MINUTE = 4;
 const PER_ADDRESS = 12;
 const SECRET = 'limits-webhook-secret-0123456789';
-const TOKEN = `123456:${'L'.repeat(35)}`;
 
 let lastAddress = 0;
 /** A documentation address (RFC 5737) no other request used: its counters start at zero. */
@@ -47,23 +46,19 @@ const tooMany = (message: RegExp) => ({ status: 429, json: { error: { code: 'Too
 describe('rate limits', () => {
   let app: App;
   let double: TelegramDouble;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    double = await TelegramDouble.start();
-    app = await startTestServer({
-      RATE_LIMIT_PER_MINUTE: String(PER_MINUTE),
-      RATE_LIMIT_PER_IP_PER_MINUTE: String(PER_ADDRESS),
-      STAFF_FILE: await staffFile([{ username: 'cw', roles: ['caseworker'] }]),
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: double.url,
-      TELEGRAM_WEBHOOK_URL: 'https://example.org/telegram/hook',
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-    });
+    ({ app, double, close } = await startTelegramTestServer(
+      {
+        RATE_LIMIT_PER_MINUTE: String(PER_MINUTE),
+        RATE_LIMIT_PER_IP_PER_MINUTE: String(PER_ADDRESS),
+        STAFF_FILE: await staffFile([{ username: 'cw', roles: ['caseworker'] }]),
+      },
+      { webhook: { secret: SECRET } },
+    ));
   });
-  afterAll(async () => {
-    await app?.close();
-    await double?.close();
-  });
+  afterAll(() => close?.());
 
   /** A web chat opened from an address of its own, so that it counts toward no tested address. */
   async function openChat(): Promise<{ id: string; token: string }> {

@@ -10,10 +10,9 @@ import { KnowledgeBase } from '../../src/content/knowledge-base.js';
 import { createLogger } from '../../src/logger.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { describeRedis, redisUrl, uniquePrefix } from '../support/redis.js';
-import { startTestServer, TEST_SECRET } from '../support/server.js';
+import { startTelegramTestServer, TEST_BOT_TOKEN, TEST_SECRET } from '../support/server.js';
 import { BOT_USER, TelegramDouble, type Chat, type Person, type SentMessage } from '../support/telegram-double.js';
 
-const TOKEN = `123456:${'A'.repeat(35)}`;
 const LANGUAGE_VALUES = ['lang:en', 'lang:fr', 'lang:es', 'lang:ar', 'lang:fa', 'lang:ru', 'lang:uk'];
 const hash = (rawId: number) => createPseudonymizer(TEST_SECRET)('telegram', String(rawId));
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -50,14 +49,11 @@ function chatWith(double: TelegramDouble, person: Person) {
 function pollingSuite(env: () => Record<string, string>): void {
   let double: TelegramDouble;
   let app: App;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    double = await TelegramDouble.start();
-    app = await startTestServer({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: double.url, ...env() });
+    ({ app, double, close } = await startTelegramTestServer(env()));
   });
-  afterAll(async () => {
-    await app?.close();
-    await double?.close();
-  });
+  afterAll(() => close?.());
 
   it('registers the seven commands in every language, and in the default, then polls', async () => {
     const registered = double.callsOf('setMyCommands');
@@ -249,19 +245,11 @@ describe('Telegram, webhook', () => {
   const secret = 'webhook-secret-0123456789';
   let double: TelegramDouble;
   let app: App;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    double = await TelegramDouble.start();
-    app = await startTestServer({
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: double.url,
-      TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/telegram/hook',
-      TELEGRAM_WEBHOOK_SECRET: secret,
-    });
+    ({ app, double, close } = await startTelegramTestServer({}, { webhook: { url: 'https://bot.example.org/telegram/hook', secret } }));
   });
-  afterAll(async () => {
-    await app?.close();
-    await double?.close();
-  });
+  afterAll(() => close?.());
 
   const post = (body: unknown, headers: Record<string, string>) =>
     fetch(`${app.url}/telegram/hook`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
@@ -293,7 +281,7 @@ describe('Telegram, webhook', () => {
 describe('Telegram adapter, proactive replies', () => {
   it('finds the chat from the stored conversation reference, outside any turn', async () => {
     const double = await TelegramDouble.start();
-    const config = loadConfig({ NODE_ENV: 'test', SECRET_KEY: TEST_SECRET, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: `${double.url}/` });
+    const config = loadConfig({ NODE_ENV: 'test', SECRET_KEY: TEST_SECRET, TELEGRAM_BOT_TOKEN: TEST_BOT_TOKEN, TELEGRAM_API_ROOT: `${double.url}/` });
     const store = new MemoryStore();
     const adapter = new TelegramAdapter({
       config,

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { createPseudonymizer } from '../../src/bot/pseudonym.js';
-import { startTestServer, TEST_SECRET } from '../support/server.js';
-import { TelegramDouble, type Person } from '../support/telegram-double.js';
+import { startTelegramTestServer, TEST_SECRET } from '../support/server.js';
+import type { Person, TelegramDouble } from '../support/telegram-double.js';
 import { StaffClient, staffFile } from './support.js';
-
-const TOKEN = `123456:${'A'.repeat(35)}`;
 
 /**
  * A caseworker's message that cannot reach the person (Telegram keeps failing) is refused as a
@@ -14,18 +12,11 @@ const TOKEN = `123456:${'A'.repeat(35)}`;
 describe('a caseworker message the channel cannot deliver', () => {
   let double: TelegramDouble;
   let app: App;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    double = await TelegramDouble.start();
-    app = await startTestServer({
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: double.url,
-      STAFF_FILE: await staffFile([{ username: 'amina', roles: ['caseworker'] }]),
-    });
+    ({ app, double, close } = await startTelegramTestServer({ STAFF_FILE: await staffFile([{ username: 'amina', roles: ['caseworker'] }]) }));
   });
-  afterAll(async () => {
-    await app?.close();
-    await double?.close();
-  });
+  afterAll(() => close?.());
 
   it('answers 503 and keeps it out of the transcript; sent again once the channel is back, it arrives', async () => {
     const amina = await StaffClient.signIn(app.url, 'amina');

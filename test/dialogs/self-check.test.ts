@@ -10,8 +10,8 @@ import { languages, loadConfig, type Language } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { DirectLineClient, type Activity } from '../support/directline-client.js';
 import { describeRedis, redisUrl, uniquePrefix } from '../support/redis.js';
-import { startTestServer, TEST_SECRET } from '../support/server.js';
-import { TelegramDouble, type Person, type SentMessage } from '../support/telegram-double.js';
+import { startTelegramTestServer, startTestServer, TEST_SECRET, type TelegramTestServer } from '../support/server.js';
+import type { Person, SentMessage } from '../support/telegram-double.js';
 import { copyContent, removeContentCopy } from '../support/content-copy.js';
 
 /**
@@ -142,28 +142,25 @@ function languageOfText(said: string): Language | undefined {
  * button's postBack value as its callback data.
  */
 function telegramChannel(): Channel {
-  let double: TelegramDouble | undefined;
+  let telegram: TelegramTestServer | undefined;
   // Ids no other test uses; a private chat has the id of the person in it.
   let nextPersonId = 7_000_100_001;
   const hash = createPseudonymizer(TEST_SECRET);
   return {
     name: 'Telegram chat',
     async start() {
-      double = await TelegramDouble.start();
-      return startTestServer({
-        TELEGRAM_BOT_TOKEN: `123456:${'A'.repeat(35)}`,
-        TELEGRAM_API_ROOT: double.url,
+      telegram = await startTelegramTestServer({
         // The per-person limit (30 a minute) is for people; these journeys tap far faster, and the
         // retake taps some forty times in one chat within seconds. telegram.test.ts tests the limit.
         RATE_LIMIT_PER_MINUTE: '10000',
       });
+      return telegram.app;
     },
-    async stop(app) {
-      await app.close();
-      await double?.close();
+    async stop() {
+      await telegram?.close();
     },
     async open(app, lang, as) {
-      const tg = double!;
+      const tg = telegram!.double;
       // Coming back on Telegram is writing again in the same chat: the same chat id, so /start
       // below begins anew at the menu, as Telegram's "Start" would.
       const person: Person = { id: as ? Number(as.person) : nextPersonId++, language_code: lang };

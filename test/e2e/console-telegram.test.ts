@@ -4,8 +4,8 @@ import type { App } from '../../src/app.js';
 import { createPseudonymizer } from '../../src/bot/pseudonym.js';
 import { staffFile } from '../console/support.js';
 import { describeBrowser, launchBrowser } from '../support/browser.js';
-import { startTestServer, TEST_SECRET } from '../support/server.js';
-import { TelegramDouble, type Person, type SentMessage } from '../support/telegram-double.js';
+import { startTelegramTestServer, TEST_SECRET } from '../support/server.js';
+import type { Person, SentMessage, TelegramDouble } from '../support/telegram-double.js';
 import { signInToConsole } from '../support/console-browser.js';
 
 /**
@@ -14,7 +14,6 @@ import { signInToConsole } from '../support/console-browser.js';
  * in, sendMessage calls out), as a Telegram app would see it.
  */
 
-const TOKEN = `123456:${'A'.repeat(35)}`;
 const XSS = '<img src=x onerror=alert(1)>';
 const ACCOUNTS = [{ username: 'amina', name: 'Amina', roles: ['caseworker' as const] }];
 const buttonValues = (message: SentMessage) => message.reply_markup?.inline_keyboard.flat().map((b) => b.callback_data) ?? [];
@@ -55,17 +54,16 @@ function telegramChat(double: TelegramDouble, person: Person) {
 describeBrowser('the hotline console with a person on Telegram', () => {
   let double: TelegramDouble;
   let app: App;
+  let close: () => Promise<void>;
   let browser: Browser;
 
   beforeAll(async () => {
-    double = await TelegramDouble.start();
-    app = await startTestServer({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: double.url, STAFF_FILE: await staffFile(ACCOUNTS) });
+    ({ app, double, close } = await startTelegramTestServer({ STAFF_FILE: await staffFile(ACCOUNTS) }));
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await double?.close();
+    await close?.();
   });
 
   it('lets a person on Telegram talk with a caseworker in the browser, then hands them back to the bot', async () => {

@@ -3,8 +3,7 @@ import WebSocket from 'ws';
 import type { App } from '../../src/app.js';
 import { toTelegramMessages } from '../../src/channels/telegram.js';
 import { DirectLineClient } from '../support/directline-client.js';
-import { startTestServer } from '../support/server.js';
-import { TelegramDouble } from '../support/telegram-double.js';
+import { startTelegramTestServer, startTestServer } from '../support/server.js';
 
 /** What the fuzzing found, each pinned down by a plain example. */
 
@@ -12,20 +11,11 @@ const SECRET = 'findings-webhook-secret-0123456789';
 
 describe('what the fuzzing found', () => {
   let app: App;
-  let double: TelegramDouble;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    double = await TelegramDouble.start();
-    app = await startTestServer({
-      TELEGRAM_BOT_TOKEN: `123456:${'G'.repeat(35)}`,
-      TELEGRAM_API_ROOT: double.url,
-      TELEGRAM_WEBHOOK_URL: 'https://example.org/telegram/hook',
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-    });
+    ({ app, close } = await startTelegramTestServer({}, { webhook: { secret: SECRET } }));
   });
-  afterAll(async () => {
-    await app?.close();
-    await double?.close();
-  });
+  afterAll(() => close?.());
 
   const hook = (body: string, secret?: string) =>
     fetch(`${app.url}/telegram/hook`, {

@@ -7,7 +7,7 @@ import { KnowledgeBase } from '../../src/content/knowledge-base.js';
 import { SERVICE_KINDS } from '../../src/content/schema.js';
 import { PASSWORD, StaffClient, staffFile } from '../console/support.js';
 import { DirectLineClient, type Activity } from '../support/directline-client.js';
-import { startTestServer, TEST_SECRET } from '../support/server.js';
+import { startTelegramTestServer, TEST_SECRET } from '../support/server.js';
 import { BOT_USER, TelegramDouble, type SentMessage } from '../support/telegram-double.js';
 import { consoleInputs, directLineInputs, POOL, strayInputs, telegramInputs, WEBHOOK_PATH, type FuzzInput } from './inputs.js';
 import { describeInput, problemWith, send, type Fixtures } from './send.js';
@@ -27,7 +27,6 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20_240_611);
 /** Only the endpoints matching this pattern (for a closer look at one); all of them by default. */
 const ONLY = new RegExp(process.env.FUZZ_ONLY ?? '');
 const CONCURRENCY = 12;
-const TOKEN = `123456:${'F'.repeat(35)}`;
 const WEBHOOK_SECRET = 'fuzz-webhook-secret-0123456789';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -48,6 +47,7 @@ interface Failure {
 describe('fuzzing every public endpoint', () => {
   let double: TelegramDouble;
   let app: App;
+  let close: () => Promise<void>;
   let fixtures: Fixtures;
   const logs: string[] = [];
   const crashes: string[] = [];
@@ -57,27 +57,22 @@ describe('fuzzing every public endpoint', () => {
   beforeAll(async () => {
     process.on('unhandledRejection', onCrash);
     process.on('uncaughtException', onCrash);
-    double = await TelegramDouble.start();
     const file = await staffFile([
       { username: 'cw', roles: ['caseworker'] },
       { username: 'sup', roles: ['supervisor'] },
       { username: 'ed', roles: ['editor'] },
       { username: 'amina', name: 'Amina', roles: ['caseworker'] },
     ]);
-    app = await startTestServer(
+    ({ app, double, close } = await startTelegramTestServer(
       {
-        TELEGRAM_BOT_TOKEN: TOKEN,
-        TELEGRAM_API_ROOT: double.url,
-        TELEGRAM_WEBHOOK_URL: `https://example.org${WEBHOOK_PATH}`,
-        TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
         STAFF_FILE: file,
         // So that the inputs reach the code behind the limits (the limits have their own tests).
         RATE_LIMIT_PER_MINUTE: '100000',
         RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
         LOG_LEVEL: 'warn',
       },
-      { logTo: { write: (line) => logs.push(line) } },
-    );
+      { webhook: { url: `https://example.org${WEBHOOK_PATH}`, secret: WEBHOOK_SECRET }, logTo: { write: (line) => logs.push(line) } },
+    ));
 
     // Signed in from an address of their own: the fuzzed sign-ins use up the test address's attempts.
     const signIn = async (username: string) => {
@@ -107,8 +102,7 @@ describe('fuzzing every public endpoint', () => {
 
   // Closing must not hang either (a socket left open by a refused request would hold it up).
   afterAll(async () => {
-    await app?.close();
-    await double?.close();
+    await close?.();
     process.off('unhandledRejection', onCrash);
     process.off('uncaughtException', onCrash);
   });
