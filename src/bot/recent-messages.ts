@@ -12,13 +12,13 @@ const keyOf = (conversationKey: string) => `recent-typed:${conversationKey}`;
 export class RecentMessages {
   constructor(private readonly store: Store) {}
 
-  /** One write, no read: a log that keeps the last few and is forgotten half an hour after the last. */
+  /** One write, no read: a short list that keeps the last few and is forgotten half an hour after the last. */
   async remember(conversationKey: string, text: string): Promise<void> {
-    await this.store.append(keyOf(conversationKey), text.slice(0, 1000), { ttlSeconds: TTL_SECONDS, maxLength: KEEP });
+    await this.store.pushToList(keyOf(conversationKey), text.slice(0, 1000), { ttlSeconds: TTL_SECONDS, maxLength: KEEP });
   }
 
   async read(conversationKey: string): Promise<string[]> {
-    return (await this.store.readLog<string>(keyOf(conversationKey), 0)).map((entry) => entry.value).slice(-KEEP);
+    return this.store.readList<string>(keyOf(conversationKey));
   }
 }
 

@@ -9,7 +9,8 @@ import type { AppendOptions, AppendedNotice, LogEntry, Release, Store, Unsubscri
 type Entry =
   | { kind: 'value'; json: string; etag: string; expiresAt: number }
   | { kind: 'counter'; count: number; expiresAt: number }
-  | { kind: 'log'; entries: Array<{ seq: number; json: string }>; lastSeq: number; expiresAt: number };
+  | { kind: 'log'; entries: Array<{ seq: number; json: string }>; lastSeq: number; expiresAt: number }
+  | { kind: 'list'; items: string[]; expiresAt: number };
 
 export interface MemoryStoreOptions {
   /** How often expired items are dropped even if nobody reads them again (default one minute). */
@@ -122,6 +123,17 @@ export class MemoryStore implements Store {
     if (start < 0) return [];
     const end = limit === undefined ? undefined : start + limit;
     return entries.slice(start, end).map(({ seq, json }) => ({ seq, value: JSON.parse(json) as T }));
+  }
+
+  async pushToList<T = unknown>(key: string, value: T, options: { ttlSeconds: number; maxLength: number }): Promise<void> {
+    const json = toJson(value);
+    const expiresAt = Date.now() + retentionMs(options.ttlSeconds);
+    const items = [...(this.#live(key, 'list')?.items ?? []), json].slice(-Math.max(1, options.maxLength));
+    this.#entries.set(key, { kind: 'list', items, expiresAt });
+  }
+
+  async readList<T = unknown>(key: string): Promise<T[]> {
+    return (this.#live(key, 'list')?.items ?? []).map((json) => JSON.parse(json) as T);
   }
 
   async publish(channel: string, message: string): Promise<void> {

@@ -4,7 +4,8 @@
  *
  * Layout below the key prefix:
  *   <key>            a hash {v: JSON value, e: etag} written by `set`, or an integer from `increment`,
- *                    or a stream of {v: JSON value} with ids `0-<seq>` from `append`
+ *                    or a stream of {v: JSON value} with ids `0-<seq>` from `append`,
+ *                    or a list of JSON values from `pushToList`
  *   \0lock:<name>    the token of a lock's current holder; the NUL byte keeps locks out of the
  *                    callers' key space and out of `keys()`
  * Channels are prefixed the same way, so instances on different prefixes never hear each other.
@@ -47,8 +48,7 @@ return count`;
 /**
  * Id `0-*` lets Redis number the entry one past the stream's last id, which it remembers even when
  * trimming removed that entry: numbers are dense and ordered across instances without a counter key
- * that could get out of step with the stream. Short logs (up to 100) are trimmed exactly, longer
- * ones approximately, which is cheaper for Redis and never keeps fewer. With a channel (ARGV[3]) the new entries are published
+ * that could get out of step with the stream. With a channel (ARGV[3]) the new entries are published
  * in the same step, as an AppendedNotice: readers need not read the log for them.
  * ARGV: retention ms, max length or '', channel or '', then the values (JSON).
  */
@@ -59,8 +59,6 @@ for i = 4, #ARGV do
   local id
   if ARGV[2] == '' then
     id = redis.call('XADD', KEYS[1], '0-*', 'v', ARGV[i])
-  elseif tonumber(ARGV[2]) <= 100 then
-    id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[2], '0-*', 'v', ARGV[i])
   else
     id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '0-*', 'v', ARGV[i])
   end
@@ -74,6 +72,13 @@ if ARGV[3] ~= '' then
   redis.call('PUBLISH', ARGV[3], '{"type":"appended","entries":[' .. table.concat(announced, ',') .. ']}')
 end
 return ids`;
+
+/** Pushes, keeps the newest ARGV[3] items, renews retention (ARGV[2] ms): one step. */
+const PUSH_SCRIPT = `
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[3]), -1)
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1`;
 
 /** Deletes the lock only while it is still ours: after our lease ran out it may be someone else's. */
 const RELEASE_SCRIPT = `
@@ -242,6 +247,17 @@ export class RedisStore implements Store {
       this.#client.xRange(this.#prefix + log, `(0-${afterSeq}`, '+', limit === undefined ? undefined : { COUNT: limit }),
     );
     return entries.map(({ id, message }) => ({ seq: seqOf(id), value: JSON.parse(String(message.v)) as T }));
+  }
+
+  async pushToList<T = unknown>(key: string, value: T, options: { ttlSeconds: number; maxLength: number }): Promise<void> {
+    const json = toJson(value);
+    const ttl = retentionMs(options.ttlSeconds);
+    await this.#run(() => this.#script(PUSH_SCRIPT, [this.#prefix + key], [json, String(ttl), String(Math.max(1, options.maxLength))]));
+  }
+
+  async readList<T = unknown>(key: string): Promise<T[]> {
+    const items = await this.#run(() => this.#client.lRange(this.#prefix + key, 0, -1));
+    return items.map((json) => JSON.parse(json) as T);
   }
 
   async publish(channel: string, message: string): Promise<void> {

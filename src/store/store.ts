@@ -31,7 +31,7 @@ export interface LogEntry<T = unknown> {
 export interface AppendOptions {
   /** Retention of the log in seconds, renewed by every append. */
   ttlSeconds: number;
-  /** Older entries beyond this many are dropped: exactly up to 100; above, on Redis, approximately (never fewer kept). */
+  /** Older entries beyond this many are dropped (on Redis approximately, never fewer kept). */
   maxLength?: number;
   /** A pub/sub channel on which the new entries are published, in the same step, as an AppendedNotice. */
   announce?: string;
@@ -92,6 +92,14 @@ export interface Store {
   clearLog(log: string): Promise<void>;
   /** Entries with seq greater than `afterSeq`, oldest first. */
   readLog<T = unknown>(log: string, afterSeq: number, limit?: number): Promise<Array<LogEntry<T>>>;
+
+  /**
+   * Adds to the end of a short list that keeps only its newest `maxLength` items; its retention is
+   * renewed. For a few small items: far smaller in Redis than a log, which reserves kilobytes.
+   */
+  pushToList<T = unknown>(key: string, value: T, options: { ttlSeconds: number; maxLength: number }): Promise<void>;
+  /** A list's items, oldest first ([] if there is none). */
+  readList<T = unknown>(key: string): Promise<T[]>;
 
   /** Fire-and-forget messages between instances (a single process delivers to itself). */
   publish(channel: string, message: string): Promise<void>;

@@ -85,13 +85,14 @@ describeRedis('RedisStore', () => {
     await store.set('item', 1, { ttlSeconds: 60 });
     await store.increment('counter', 1, { ttlSeconds: 60 });
     await store.append('log', 1, { ttlSeconds: 60, maxLength: 10 });
+    await store.pushToList('list', 1, { ttlSeconds: 60, maxLength: 10 });
     const release = await store.lock('lock', { leaseMs: 5000, waitMs: 0 });
 
     const raw = createClient({ url: redisUrl });
     await raw.connect();
     const keys: string[] = [];
     for await (const batch of raw.scanIterator({ MATCH: `${prefix}*` })) keys.push(...batch);
-    expect(keys).toHaveLength(4);
+    expect(keys).toHaveLength(5);
     for (const key of keys) expect(await raw.pTTL(key)).toBeGreaterThan(0);
     raw.destroy();
     await release();

@@ -306,6 +306,24 @@ export function storeContract(makeStore: () => Promise<Store>): void {
     });
   });
 
+  describe('lists', () => {
+    it('keep the newest maxLength items, oldest first, and renew their retention', async () => {
+      for (const value of ['a', { b: 2 }, ['c'], 4]) await store.pushToList('list', value, { ttlSeconds: 60, maxLength: 3 });
+      expect(await store.readList('list')).toEqual([{ b: 2 }, ['c'], 4]);
+      await store.pushToList('list', 'e', { ttlSeconds: 600, maxLength: 3 });
+      expect(await store.readList('list')).toEqual([['c'], 4, 'e']);
+      expect(await store.ttl('list')).toBeGreaterThan(60);
+      expect(await store.readList('missing')).toEqual([]);
+      expect(await store.keys('')).toContain('list');
+      await store.delete(['list']);
+      expect(await store.readList('list')).toEqual([]);
+    });
+
+    it('refuse a push without a positive retention', async () => {
+      await expect(store.pushToList('list', 1, { ttlSeconds: 0, maxLength: 3 })).rejects.toThrow(RangeError);
+    });
+  });
+
   describe('publish/subscribe', () => {
     it('delivers to every subscriber of the channel, and not to other channels', async () => {
       const one = await listen(store, 'chan');
