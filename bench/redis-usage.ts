@@ -36,7 +36,7 @@ export interface RedisUsage {
 function kindOf(name: string): string {
   if (name.startsWith('\0lock:')) return 'lock';
   const parts = name.split(/[:/]/).filter(Boolean);
-  const words = parts.filter((part) => /^[a-z]+$/i.test(part) && part.length < 16 && !/^[a-f0-9]{8,}$/i.test(part));
+  const words = parts.filter((part) => /^[a-z][a-z-]*$/i.test(part) && part.length < 16 && !/^[a-f0-9]{8,}$/i.test(part));
   return words.slice(0, 2).join(':') || 'other';
 }
 
