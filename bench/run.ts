@@ -10,13 +10,15 @@
  *  - memory: heap per active conversation (in-memory mode), Redis bytes per conversation.
  *  - webChat: the page's gzipped first-view weight, beside Microsoft's botframework-webchat bundle.
  *  - search: accuracy, p50/p99 and index build time (bench/search.ts).
+ *  - floor: what a web chat turn costs with no network and no Redis (the route and the bot, in the
+ *    server's own process): the most any transport work could leave.
  *
  * Each measured phase reports `cpu.otherProcessesCores`: the cores other processes took meanwhile
  * (see bench/cpu.ts); figures taken while that is high were disturbed.
  *
  * Knobs, for development only (the README's figures use the defaults, except BENCH_WAIT_QUIET_SECONDS):
  *   BENCH_LEVELS="100:10,1000:4"   conversations:turns-per-conversation for each level
- *   BENCH_ONLY="turns,memory,web,search"   run only these parts
+ *   BENCH_ONLY="turns,memory,web,search,floor"   run only these parts
  *   BENCH_PACED="1000:20000:15000" conversations:interval:duration (ms) of the paced run
  *   BENCH_CPU_PROF=dir             write a CPU profile of each server under test into dir
  *   BENCH_SERVER_LOG_LEVEL=warn    let the servers under test log (to stderr), to see why turns fail
@@ -55,7 +57,7 @@ const WAIT_QUIET_MS = Math.min(600, Math.max(0, Number(process.env.BENCH_WAIT_QU
 let REDIS_PID: number | undefined;
 /** For debugging only: the servers under test log at this level (to stderr) instead of not at all. */
 const SERVER_LOG_LEVEL = process.env.BENCH_SERVER_LOG_LEVEL;
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'turns,memory,web,search').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'turns,memory,web,search,floor').split(',').map((s) => s.trim()));
 
 /** Per level: conversations, and turns each, chosen so that the whole run stays within ~5 minutes on 2 cores. */
 const LEVELS = (process.env.BENCH_LEVELS ?? '100:10,1000:4').split(',').map((pair) => {
@@ -263,6 +265,25 @@ async function main() {
         env: SERVER_ENV,
       });
     }
+    if (ONLY.has('floor')) {
+      progress('floor: web chat turns in the server process, in-memory store');
+      if (WAIT_QUIET_MS) await waitForQuiet(WAIT_QUIET_MS);
+      const child = await startChild('bench/server.ts', { env: SERVER_ENV, cpuProfDir: CPU_PROF });
+      try {
+        const { type: _type, ...floor } = await child.ask<{ type: string; turns: number; cpuMsPerTurn: number; wallMsPerTurn: number }>('floor', 300_000);
+        report.floor = {
+          method:
+            'the same typed question as in turns, through the Direct Line route (fastify inject, no sockets) and the bot, 100 conversations at once, ' +
+            'in-memory store (no Redis), in the server process; after a warm-up',
+          turns: floor.turns,
+          cpuMsPerTurn: round(floor.cpuMsPerTurn, 3),
+          wallMsPerTurn: round(floor.wallMsPerTurn, 3),
+          turnsPerSecondAtMost: round(1000 / floor.wallMsPerTurn, 1),
+        };
+      } finally {
+        await child.close();
+      }
+    }
     const levels: Array<Record<string, unknown>> = [];
     const redisPerConversation: Record<string, unknown> = {};
     if (ONLY.has('turns')) {
@@ -352,7 +373,18 @@ function summary(report: Record<string, any>) {
     ours.cpu?.cpuMsPerTurn.bot && baseline.cpu?.cpuMsPerTurn.bot ? round(baseline.cpu.cpuMsPerTurn.bot / ours.cpu.cpuMsPerTurn.bot, 3) : undefined;
   const phases = levels.flatMap((l) => ['baseline', 'directLine', 'telegram'].flatMap((p) => [l[p].closedLoop, l[p].paced].filter(Boolean)));
   const other = phases.map((p: any) => p.cpu?.otherProcessesCores).filter((x: unknown): x is number => typeof x === 'number');
+  const floor = report.floor as { turnsPerSecondAtMost: number } | undefined;
+  const baselineBest = Math.max(0, ...levels.map((l) => l.baseline.closedLoop.turnsPerSecond));
   return {
+    ...(floor && baselineBest
+      ? {
+          floor: {
+            ...floor,
+            ratioToBaselineAtMost: round(floor.turnsPerSecondAtMost / baselineBest, 3),
+            note: 'the web chat with no network and no Redis at all, against the baseline\'s best closed-loop figure: the highest ratio any transport work could reach',
+          },
+        }
+      : {}),
     turns: levels.map((l) => ({
       conversations: l.conversations,
       closedLoop: {
