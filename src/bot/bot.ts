@@ -1,10 +1,4 @@
-import {
-  ActivityHandler,
-  ActivityTypes,
-  ConversationState,
-  type Storage,
-  type TurnContext,
-} from 'botbuilder-core';
+import { ActivityHandler, ActivityTypes, type Storage, type TurnContext } from 'botbuilder-core';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import { FLOW_VERSION, ROOT_DIALOG, RootDialog, type RootOptions } from '../../dialogs/root-dialog.js';
 import type { Assessment } from '../assessment/definition.js';
@@ -13,6 +7,7 @@ import type { KnowledgeBase } from '../content/knowledge-base.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import type { BotServices, Profile } from './context.js';
+import { JsonConversationState } from './conversation-state.js';
 import { matchLanguage } from './i18n.js';
 import { FORGET_REQUESTED, forgetPerson } from './forget.js';
 import { message, messageWithButtons } from './replies.js';
@@ -28,7 +23,7 @@ export const JOIN_EVENT = 'webchat/join';
  * channel-specific has already been translated into a plain activity by the adapter.
  */
 export class HelpBot extends ActivityHandler {
-  private readonly conversationState: ConversationState;
+  private readonly conversationState: JsonConversationState;
   private readonly dialogs: DialogSet;
   readonly services: BotServices;
 
@@ -44,7 +39,7 @@ export class HelpBot extends ActivityHandler {
     recentMessages: RecentMessages;
   }) {
     super();
-    this.conversationState = new ConversationState(options.storage);
+    this.conversationState = new JsonConversationState(options.storage);
     this.services = {
       config: options.config,
       i18n: options.i18n,
