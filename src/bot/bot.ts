@@ -1,5 +1,5 @@
 import { ActivityHandler, ActivityTypes, type Storage, type TurnContext } from 'botbuilder-core';
-import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import { DialogSet, DialogTurnStatus, type DialogContext, type DialogState, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
 import { FLOW_VERSION, ROOT_DIALOG, RootDialog, type RootOptions } from '../../dialogs/root-dialog.js';
 import type { Assessment } from '../assessment/definition.js';
 import type { Config, Language } from '../config.js';
@@ -15,6 +15,14 @@ import { isTypedText, type RecentMessages } from './recent-messages.js';
 import type { HandoffService } from '../handoff/handoff-service.js';
 import type { i18n } from 'i18next';
 
+/**
+ * botbuilder-dialogs builds its memory scopes and path resolvers anew on every turn (a few per cent
+ * of a turn's CPU); they hold no state, so the first turn's are kept for every later one. The key is
+ * botbuilder-dialogs' own (memory/dialogStateManager.js): were it renamed, each turn would build its
+ * own again, as before, only slower.
+ */
+const DIALOG_STATE_CONFIGURATION = 'DialogStateManagerConfiguration';
+
 /** The event the web page sends when it opens a conversation, so the bot can greet first. */
 export const JOIN_EVENT = 'webchat/join';
 
@@ -25,6 +33,7 @@ export const JOIN_EVENT = 'webchat/join';
 export class HelpBot extends ActivityHandler {
   private readonly conversationState: JsonConversationState;
   private readonly dialogs: DialogSet;
+  private dialogStateConfiguration?: DialogStateManagerConfiguration;
   readonly services: BotServices;
 
   constructor(options: {
@@ -103,7 +112,7 @@ export class HelpBot extends ActivityHandler {
       await this.services.recentMessages.remember(context.activity.conversation.id, text);
     }
 
-    const dc = await this.dialogs.createContext(context);
+    const dc = await this.dialogContext(context);
     if (dc.activeDialog && profile.flowVersion !== FLOW_VERSION) {
       await dc.cancelAllDialogs();
       await context.sendActivity(message(this.services.i18n.getFixedT(language)('fallback.restarted')));
@@ -122,6 +131,13 @@ export class HelpBot extends ActivityHandler {
     // over, forgetting) is left ended until the next message.
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(ROOT_DIALOG, {} satisfies RootOptions);
+  }
+
+  private async dialogContext(context: TurnContext): Promise<DialogContext> {
+    if (this.dialogStateConfiguration) context.turnState.set(DIALOG_STATE_CONFIGURATION, this.dialogStateConfiguration);
+    const dc = await this.dialogs.createContext(context);
+    this.dialogStateConfiguration ??= dc.state.configuration;
+    return dc;
   }
 
   /** Messages the dialogs cannot use get a kind word instead: no text (a file, a sticker), or too long. */
@@ -168,7 +184,7 @@ export class HelpBot extends ActivityHandler {
     const profile = await this.prepareTurn(context);
     const t = this.services.i18n.getFixedT(languageFromProfile(profile, this.services.config));
     await context.sendActivity(message(t(noticeKey)));
-    const dc = await this.dialogs.createContext(context);
+    const dc = await this.dialogContext(context);
     await dc.cancelAllDialogs();
     await dc.beginDialog(ROOT_DIALOG, { start: 'menu' } satisfies RootOptions);
     await this.conversationState.saveChanges(context);
