@@ -60,7 +60,6 @@ function addMessage(text: string, fromUser: boolean): void {
   if (fromUser) bubble.textContent = text;
   else bubble.append(renderMarkdown(text));
   log.append(bubble);
-  bubble.scrollIntoView({ block: 'end' });
 }
 
 function showButtons(activity: Activity): void {
@@ -126,6 +125,8 @@ function openStream(url: string): void {
     if (!event.data) return; // keep-alive
     const set = JSON.parse(event.data) as { activities?: Activity[]; watermark?: string };
     for (const activity of set.activities ?? []) receive(activity);
+    // Once the buttons are in place (they shorten the log), so the newest message is not left under them.
+    if (set.activities?.length) log.lastElementChild?.scrollIntoView({ block: 'end' });
     if (session && set.watermark) session.watermark = set.watermark;
     save();
   };

@@ -69,6 +69,24 @@ describeBrowser('the web chat page on a phone', () => {
     expect(await page.evaluate(() => (window as unknown as { hacked?: number }).hacked)).toBeUndefined();
   });
 
+  it('keeps the newest message in view once its buttons have taken their place under the log', async () => {
+    const before = await page.locator('.msg.bot').count();
+    await page.fill('#input', 'my boss took my passport');
+    await page.press('#input', 'Enter');
+    await expect.poll(() => page.locator('#actions button').count()).toBeGreaterThan(2);
+    await expect.poll(() => page.locator('.msg.bot').count()).toBeGreaterThan(before + 1);
+    // Smooth scrolling takes a moment; then the whole newest bubble is inside the log's visible area.
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const log = document.getElementById('log')!.getBoundingClientRect();
+          const newest = document.querySelector('#log .msg:last-child')!.getBoundingClientRect();
+          return newest.top >= log.top - 1 && newest.bottom <= log.bottom + 1;
+        }),
+      )
+      .toBe(true);
+  });
+
   it('made no request to any other origin', () => {
     expect([...requestedOrigins]).toEqual([new URL(app.url).origin]);
   });
