@@ -7,6 +7,7 @@ export const DIALOG = {
   answer: 'answer',
   search: 'search',
   services: 'services',
+  country: 'country',
   selfCheck: 'selfCheck',
   handoff: 'handoff',
   privacy: 'privacy',

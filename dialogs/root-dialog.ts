@@ -19,7 +19,7 @@ const FLOW = 'root.flow';
  * Bump when a change to the flows means a stored dialog stack could resume at a wrong step: such
  * conversations restart at the menu with a short notice instead.
  */
-export const FLOW_VERSION = 2;
+export const FLOW_VERSION = 3;
 
 export interface RootOptions {
   /** Where to start: the greeting (first contact), the language choice, or the menu. */

@@ -26,6 +26,7 @@ import type { SharedSelfCheck } from '../src/handoff/handoff-service.js';
 import { DIALOG, handOver } from './dialog-ids.js';
 import type { HandoffOptions } from './handoff-dialog.js';
 import { freeTextDialog } from './search-dialog.js';
+import { COUNTRY_DIALOG, CountryDialog, type CountryOptions } from './country-dialog.js';
 import { renderServices, type ServicesOptions } from './services-dialog.js';
 
 export const SELF_CHECK_DIALOG = DIALOG.selfCheck;
@@ -96,10 +97,12 @@ export class SelfCheckDialog extends ComponentDialog {
   constructor(private readonly services: BotServices) {
     super(SELF_CHECK_DIALOG);
     this.addDialog(new TextPrompt(ASK));
+    this.addDialog(new CountryDialog(services));
     this.addDialog(new WaterfallDialog(START, [this.start.bind(this)]));
     this.addDialog(new WaterfallDialog<CheckState>(QUESTIONS, [this.guard(this.ask), this.guard(this.receive)]));
     this.addDialog(
       new WaterfallDialog<CheckState>(RESULT, [
+        this.guard(this.countryIfUrgent),
         this.guard(this.urgentHelp),
         this.guard(this.showResult),
         this.guard(this.askCount),
@@ -199,14 +202,22 @@ export class SelfCheckDialog extends ComponentDialog {
     return step.endDialog(handOver({ id: DIALOG.services, options }));
   }
 
+  /** An urgent result needs the country's hotlines: asked here if not known yet, and the check goes on. */
+  private async countryIfUrgent(step: WaterfallStepContext<CheckState>): Promise<DialogTurnResult> {
+    const profile = await this.services.profile.get(step.context, {});
+    if (this.score(step.options).level !== 'urgent' || profile.country) return step.next();
+    const { t } = await this.speech(step.context);
+    await step.context.sendActivity(message(t('search.danger')));
+    return step.beginDialog(COUNTRY_DIALOG, {} satisfies CountryOptions);
+  }
+
   /** An urgent result: the hotlines of the country first, then the offer of a person. */
   private async urgentHelp(step: WaterfallStepContext<CheckState>): Promise<DialogTurnResult> {
     const result = this.score(step.options);
     if (result.level !== 'urgent') return step.next();
     const profile = await this.services.profile.get(step.context, {});
-    if (!profile.country) return this.emergencyHelp(step, result);
     const { lang, t } = await this.speech(step.context);
-    const country = this.services.knowledge().servicesFor(profile.country);
+    const country = this.services.knowledge().servicesFor(profile.country ?? 'INT');
     await step.context.sendActivity(message(renderServices(country, ['emergency', ...result.advice.now.services], lang, t)));
     const buttons: Button[] = [
       { value: TALK_NOW, title: t('nav.human') },

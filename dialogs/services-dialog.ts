@@ -4,19 +4,13 @@ import type { Language } from '../src/config.js';
 import { languageOf, type BotServices } from '../src/bot/context.js';
 import { message, messageWithButtons, type Button } from '../src/bot/replies.js';
 import { SERVICE_KINDS, type CountryServices, type ServiceEntry, type ServiceKind } from '../src/content/schema.js';
+import { COUNTRY_DIALOG, CountryDialog, type CountryOptions } from './country-dialog.js';
 import { DIALOG, handOver } from './dialog-ids.js';
 import { freeTextDialog } from './search-dialog.js';
 
 export const SERVICES_DIALOG = DIALOG.services;
-const ASK_COUNTRY = 'services.askCountry';
 const ASK_NEXT = 'services.askNext';
 const FLOW = 'services.flow';
-
-/** The countries offered as buttons, two pages of six; any other is typed. */
-const COUNTRY_PAGES = [
-  ['IT', 'GR', 'ES', 'DE', 'FR', 'GB'],
-  ['US', 'MX', 'TR', 'TH', 'MY', 'QA'],
-];
 
 export interface ServicesOptions {
   /** Only these kinds (emergency is always shown first). All kinds when absent. */
@@ -27,19 +21,16 @@ export interface ServicesOptions {
   topicIds?: string[];
   /** Ask the country again even if one is remembered ("Change country"). */
   askCountry?: boolean;
-  page?: number;
-  /** Ask for the country's name as text (it is not among the buttons). */
-  typeCountry?: boolean;
 }
 
 /**
- * "Find help near me": the country is asked once and remembered, then the services of that country
- * by kind, with tappable numbers and the date each entry was last checked.
+ * "Find help near me": the country is asked once and remembered (see CountryDialog), then the
+ * services of that country by kind, with tappable numbers and the date each entry was last checked.
  */
 export class ServicesDialog extends ComponentDialog {
   constructor(private readonly services: BotServices) {
     super(SERVICES_DIALOG);
-    this.addDialog(new TextPrompt(ASK_COUNTRY));
+    this.addDialog(new CountryDialog(services));
     this.addDialog(new TextPrompt(ASK_NEXT));
     this.addDialog(
       new WaterfallDialog(FLOW, [this.askCountry.bind(this), this.show.bind(this), this.next.bind(this)]),
@@ -52,43 +43,15 @@ export class ServicesDialog extends ComponentDialog {
     const t = this.services.i18n.getFixedT(lang);
     const profile = await this.services.profile.get(step.context, {});
     if (step.options.emergency) await step.context.sendActivity(message(t('search.danger')));
-    if (profile.country && !step.options.askCountry) return step.next(`country:${profile.country}`);
-    if (step.options.typeCountry) return step.prompt(ASK_COUNTRY, { prompt: message(t('services.typeCountry')) });
-    const page = step.options.page ?? 0;
-    const knowledge = this.services.knowledge();
-    const buttons: Button[] = (COUNTRY_PAGES[page] ?? []).flatMap((code) => {
-      const country = knowledge.content.countries.get(code);
-      return country ? [{ value: `country:${code}`, title: country.names[lang] }] : [];
-    });
-    buttons.push(
-      page + 1 < COUNTRY_PAGES.length
-        ? { value: 'nav:moreCountries', title: t('nav.moreCountries') }
-        : { value: 'nav:otherCountry', title: t('nav.otherCountry') },
-    );
-    return step.prompt(ASK_COUNTRY, { prompt: messageWithButtons(t('services.askCountry'), buttons) });
+    if (profile.country && !step.options.askCountry) return step.next(profile.country);
+    return step.beginDialog(COUNTRY_DIALOG, {} satisfies CountryOptions);
   }
 
   private async show(step: WaterfallStepContext<ServicesOptions>): Promise<DialogTurnResult> {
     const lang = await languageOf(this.services, step.context);
     const t = this.services.i18n.getFixedT(lang);
-    const answer = String(step.result ?? '').trim();
-    if (answer === 'nav:moreCountries') {
-      return step.replaceDialog(FLOW, { ...step.options, emergency: false, askCountry: true, page: (step.options.page ?? 0) + 1 });
-    }
-    if (answer === 'nav:otherCountry') {
-      return step.replaceDialog(FLOW, { ...step.options, emergency: false, askCountry: true, typeCountry: true });
-    }
     const knowledge = this.services.knowledge();
-    const code = answer.startsWith('country:') ? answer.slice(8) : knowledge.countries.match(answer);
-    const profile = await this.services.profile.get(step.context, {});
-    if (!code || !knowledge.content.countries.has(code)) {
-      // Not a country we list: the international help, and the text may be a question after all.
-      await step.context.sendActivity(message(t('services.unknownCountry')));
-      profile.country = 'INT';
-    } else {
-      profile.country = code;
-    }
-    const country = knowledge.servicesFor(profile.country);
+    const country = knowledge.servicesFor(String(step.result));
     await step.context.sendActivity(message(renderServices(country, step.options.kinds, lang, t)));
 
     const suggestions: Button[] = (step.options.topicIds ?? []).slice(0, 2).flatMap((id) => {

@@ -446,14 +446,26 @@ for (const channel of CHANNELS) {
       chat.close();
     });
 
-    it('urgent, country not known yet: the country is asked, then its emergency numbers first and a person', async () => {
+    it('urgent, country not known yet: the country is asked within the check, then its hotlines, a person, the result and consent', async () => {
       const { chat, first } = await startCheck('en');
       const { after } = await answerAll(chat, first, { ...CALM, 'work.free_to_leave': 'no' });
       expect(after.texts[0]).toMatch(/Your safety comes first/);
-      const numbers = await chat.press('country:IT');
-      expect(numbers.texts[0]).toMatch(/^Help in Italy\s+Emergency\s+- [^\n]*112/);
-      expect(numbers.texts[0]).toMatch(/Trafficking and exploitation\s+- [^\n]*800 290 290/);
-      expect(numbers.buttons.map((b) => b.value)).toContain('menu:human');
+      // The second page of countries works here as in "Find help near me".
+      const more = await chat.press('nav:moreCountries');
+      expect(more.buttons.map((b) => b.value)).toContain('country:TH');
+      const numbers = await chat.press('country:TH');
+      expect(numbers.texts[0]).toMatch(/^Help in Thailand\s+Emergency\s+- /);
+      expect(numbers.texts[0]).toMatch(/Trafficking and exploitation/);
+      expect(numbers.buttons.map((b) => b.value)).toEqual(['sc:human', 'sc:result']);
+      const result = await chat.press('sc:result');
+      expect(result.texts[0]).toContain(texts.en.levels.urgent);
+      expect(result.texts[0]).toContain(texts.en.questions['work.free_to_leave']!.factors!.no!);
+      await chat.press('sc:no');
+      const next = await chat.press('sc:no');
+      expect(next.buttons[0]?.value).toBe('human:urgent');
+      // The country is remembered for next time.
+      const services = await chat.press('menu:services');
+      expect(services.texts.join('\n')).toMatch(/^Help in Thailand/m);
       chat.close();
     });
 
