@@ -34,7 +34,10 @@ export class CountryDialog extends ComponentDialog {
 
   private async ask(step: WaterfallStepContext<CountryOptions>): Promise<DialogTurnResult> {
     const t = this.services.i18n.getFixedT(await languageOf(this.services, step.context));
-    if (step.options.typeCountry) return step.prompt(ASK, { prompt: message(t('services.typeCountry')) });
+    // Typing is the way on; the menu is one tap away, so this is never a dead end.
+    if (step.options.typeCountry) {
+      return step.prompt(ASK, { prompt: messageWithButtons(t('services.typeCountry'), [{ value: 'nav:menu', title: t('nav.menu') }]) });
+    }
     const page = step.options.page ?? 0;
     const lang = await languageOf(this.services, step.context);
     const knowledge = this.services.knowledge();

@@ -450,10 +450,12 @@ for (const channel of CHANNELS) {
       const { chat, first } = await startCheck('en');
       const { after } = await answerAll(chat, first, { ...CALM, 'work.free_to_leave': 'no' });
       expect(after.texts[0]).toMatch(/Your safety comes first/);
-      // The second page of countries works here as in "Find help near me".
+      // The second page of countries, and a typed name, work here as in "Find help near me".
       const more = await chat.press('nav:moreCountries');
       expect(more.buttons.map((b) => b.value)).toContain('country:TH');
-      const numbers = await chat.press('country:TH');
+      const typing = await chat.press('nav:otherCountry');
+      expect(typing.buttons.map((b) => b.value)).toEqual(['nav:menu']);
+      const numbers = await chat.say('Tailandia');
       expect(numbers.texts[0]).toMatch(/^Help in Thailand\s+Emergency\s+- /);
       expect(numbers.texts[0]).toMatch(/Trafficking and exploitation/);
       expect(numbers.buttons.map((b) => b.value)).toEqual(['sc:human', 'sc:result']);
