@@ -65,6 +65,12 @@ describe('free text routing', () => {
   it.each([
     ['en', 'they kidnapped my brother and want ransom'],
     ['en', 'HE BEAT ME and I am scared'],
+    ['en', 'my employer took my passport and I cannot leave'],
+    ['en', "I can't escape from this house"],
+    ['en', 'they wont let me go home'],
+    ['en', 'i am not allowed to leave the farm'],
+    ['es', 'no me dejan salir de la casa'],
+    ['ru', 'меня не выпускают с работы'],
   ] as Array<[Language, string]>)('danger words put emergency help first: %s "%s"', (lang, text) => {
     expect(routeFreeText(knowledge, text, lang).kind).toBe('emergency');
   });
