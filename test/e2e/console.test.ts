@@ -44,6 +44,14 @@ async function journey(person: DirectLineClient, caseworker: Page): Promise<void
   const before = person.botMessages().length;
   await row.getByRole('button', { name: 'Take' }).click();
   await caseworker.locator('#case-view .shared').getByText('My boss keeps my passport').waitFor();
+  // Beside the open chat, on the narrowest screen that shows both, the taken chat's button is whole
+  // inside the queue's pane, not cut off.
+  const viewport = caseworker.viewportSize()!;
+  await caseworker.setViewportSize({ width: 1130, height: viewport.height });
+  const pane = (await caseworker.locator('#queue-view').boundingBox())!;
+  const open = (await caseworker.locator(`#queue-view tr[data-key="${person.conversationId}"]`).getByRole('button', { name: 'Open' }).boundingBox())!;
+  expect(open.x + open.width).toBeLessThanOrEqual(pane.x + pane.width);
+  await caseworker.setViewportSize(viewport);
   const joined = await person.waitForBotMessages(before + 1);
   expect(joined.at(-1)?.text).toBe('Amina from the hotline team has joined the chat. You can write now.');
 

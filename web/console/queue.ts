@@ -61,9 +61,10 @@ interface TableOptions {
   supervision?: boolean;
 }
 
-export function caseTable(context: ConsoleContext, cases: CaseSummary[], options: TableOptions): HTMLTableElement {
+/** The table scrolls sideways inside a narrow panel (beside an open chat) instead of hiding its buttons. */
+export function caseTable(context: ConsoleContext, cases: CaseSummary[], options: TableOptions): HTMLElement {
   const headings = ['Priority', 'Waited', 'Language', 'Channel', 'Country', 'Self-check', ...(options.supervision ? ['With', 'First answer'] : []), 'Actions'];
-  return h(
+  const table = h(
     'table',
     { className: 'cases' },
     h('caption', { className: 'sr' }, options.caption),
@@ -84,11 +85,12 @@ export function caseTable(context: ConsoleContext, cases: CaseSummary[], options
           ...(options.supervision
             ? [h('td', {}, c.ownerName ?? 'waiting'), h('td', {}, c.firstResponseSeconds === undefined ? '—' : duration(c.firstResponseSeconds))]
             : []),
-          h('td', { className: 'actions' }, ...options.actions(c)),
+          h('td', {}, h('div', { className: 'actions' }, ...options.actions(c))),
         ),
       ),
     ),
   );
+  return h('div', { className: 'table-scroll' }, table);
 }
 
 /** A waiting person's time keeps counting (see tickWaits); a taken chat shows the wait it had. */
