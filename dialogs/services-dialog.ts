@@ -60,7 +60,8 @@ export class ServicesDialog extends ComponentDialog {
     });
     const buttons: Button[] = [
       ...suggestions,
-      { value: 'menu:human', title: t('nav.human') },
+      // After words of danger, a request for a person goes first in the queue.
+      { value: step.options.emergency ? 'human:urgent' : 'menu:human', title: t('nav.human') },
       { value: 'nav:changeCountry', title: t('nav.changeCountry') },
       { value: 'nav:menu', title: t('nav.menu') },
     ];

@@ -429,7 +429,7 @@ for (const channel of CHANNELS) {
       expect(help.buttons.map((b) => b.value)).toContain('country:IT');
       const numbers = await chat.press('country:IT');
       expect(numbers.texts[0]).toMatch(/^Help in Italy\s+Emergency\s+- [^\n]*112/);
-      expect(numbers.buttons.map((b) => b.value)).toContain('menu:human');
+      expect(numbers.buttons.map((b) => b.value)).toContain('human:urgent');
       expect(await keysOf(app, `selfcheck:${chat.userKey}`)).toEqual([]);
       chat.close();
     });
@@ -442,7 +442,7 @@ for (const channel of CHANNELS) {
       const help = await chat.say('they locked me in');
       expect(help.texts[0]).toMatch(/Your safety comes first/);
       expect(help.texts[1]).toMatch(/^Help in Greece\s+Emergency/);
-      expect(help.buttons.map((b) => b.value)).toContain('menu:human');
+      expect(help.buttons.map((b) => b.value)).toContain('human:urgent');
       chat.close();
     });
 

@@ -104,6 +104,36 @@ describe('talking to a person, as the person sees it', () => {
     client.close();
   });
 
+  it('after words of danger, puts a request for a person first in the queue, marked urgent', async () => {
+    await app.handoff.heartbeat('amina');
+    const waiting = await personAtMenu();
+    await waiting.ask('menu:human');
+    let before = waiting.botMessages().length;
+    await waiting.say('share:no');
+    await waiting.waitForBotMessages(before + 1);
+
+    const client = await personAtMenu();
+    const countries = await client.ask('they locked me in and I cannot leave');
+    expect(await texts(client, 0)).toMatch(/Your safety comes first/);
+    expect(countries.suggestedActions?.actions.map((a) => a.value)).toContain('country:IT');
+    const help = await client.ask('country:IT');
+    expect(help.suggestedActions?.actions.map((a) => a.value)).toContain('human:urgent');
+    await client.ask('human:urgent');
+    before = client.botMessages().length;
+    await client.say('share:no');
+    await client.waitForBotMessages(before + 1);
+    const queue = await app.handoff.queue();
+    expect(queue.map((c) => [c.conversationKey, c.urgent])).toEqual([
+      [client.conversationId, true],
+      [waiting.conversationId, false],
+    ]);
+    for (const person of [client, waiting]) {
+      await app.handoff.end(person.conversationId, 'person', 'cancelled');
+      person.close();
+    }
+    await app.handoff.offline('amina');
+  });
+
   it('lets the person stop waiting at any time', async () => {
     await app.handoff.heartbeat('amina');
     const client = await personAtMenu();
