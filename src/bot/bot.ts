@@ -86,7 +86,9 @@ export class HelpBot extends ActivityHandler {
       conversationKey: context.activity.conversation.id,
       userKey: context.activity.from.id,
     });
-    await context.sendActivity(message(this.services.i18n.getFixedT(forgetIn)('privacy.deleted')));
+    const t = this.services.i18n.getFixedT(forgetIn);
+    // One tap to begin again (as a new person: nothing is left to continue from).
+    await context.sendActivity(messageWithButtons(t('privacy.deleted'), [{ value: 'nav:menu', title: t('nav.startAgain') }]));
   }
 
   /** Loads the profile and makes every reply carry the conversation's language; returns the profile. */

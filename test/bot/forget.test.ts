@@ -52,7 +52,9 @@ function forgetSuite(env: () => Record<string, string>) {
     await client.say('privacy:yes');
     await client.waitForBotMessages(before + 1);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(client.botMessages().slice(before).map((m) => m.text)).toEqual([expect.stringMatching(/Everything I kept about you is deleted/)]);
+    const said = client.botMessages().slice(before);
+    expect(said.map((m) => m.text)).toEqual([expect.stringMatching(/Everything I kept about you is deleted/)]);
+    expect(said[0]?.suggestedActions?.actions.map((a) => [a.value, a.title])).toEqual([['nav:menu', 'Start again']]);
 
     expect(await app.handoff.get(client.conversationId)).toBeUndefined();
     const left = await mine();
@@ -63,8 +65,8 @@ function forgetSuite(env: () => Record<string, string>) {
     expect(log.map((e) => e.value.text)).toEqual([expect.stringMatching(/deleted/)]);
     expect(JSON.stringify(await app.store.keys(''))).not.toContain(userKey);
 
-    // Writing again starts from the beginning, in a fresh conversation state.
-    const greeting = await client.ask('hello');
+    // Starting again (the button, or writing anything) begins from the greeting, in a fresh state.
+    const greeting = await client.ask('nav:menu');
     expect(greeting.suggestedActions?.actions.map((a) => a.value)).toContain('lang:en');
     await app.handoff.offline('amina');
     client.close();
