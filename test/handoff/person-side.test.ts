@@ -24,6 +24,14 @@ describe('talking to a person, as the person sees it', () => {
     return client;
   }
 
+  /** Asks for a person (with this button) and shares nothing: the person is then in the queue. */
+  async function joinQueue(client: DirectLineClient, ask = 'menu:human'): Promise<void> {
+    await client.ask(ask);
+    const before = client.botMessages().length;
+    await client.say('share:no');
+    await client.waitForBotMessages(before + 1);
+  }
+
   async function texts(client: DirectLineClient, from: number): Promise<string> {
     return client.botMessages().slice(from).map((m) => m.text ?? '').join('\n');
   }
@@ -107,10 +115,7 @@ describe('talking to a person, as the person sees it', () => {
   it('after words of danger, puts a request for a person first in the queue, marked urgent', async () => {
     await app.handoff.heartbeat('amina');
     const waiting = await personAtMenu();
-    await waiting.ask('menu:human');
-    let before = waiting.botMessages().length;
-    await waiting.say('share:no');
-    await waiting.waitForBotMessages(before + 1);
+    await joinQueue(waiting);
 
     const client = await personAtMenu();
     const countries = await client.ask('they locked me in and I cannot leave');
@@ -118,10 +123,7 @@ describe('talking to a person, as the person sees it', () => {
     expect(countries.suggestedActions?.actions.map((a) => a.value)).toContain('country:IT');
     const help = await client.ask('country:IT');
     expect(help.suggestedActions?.actions.map((a) => a.value)).toContain('human:urgent');
-    await client.ask('human:urgent');
-    before = client.botMessages().length;
-    await client.say('share:no');
-    await client.waitForBotMessages(before + 1);
+    await joinQueue(client, 'human:urgent');
     const queue = await app.handoff.queue();
     expect(queue.map((c) => [c.conversationKey, c.urgent])).toEqual([
       [client.conversationId, true],
@@ -137,12 +139,9 @@ describe('talking to a person, as the person sees it', () => {
   it('lets the person stop waiting at any time', async () => {
     await app.handoff.heartbeat('amina');
     const client = await personAtMenu();
-    await client.ask('menu:human');
-    let before = client.botMessages().length;
-    await client.say('share:no');
-    await client.waitForBotMessages(before + 1);
+    await joinQueue(client);
     expect((await app.handoff.queue()).some((c) => c.conversationKey === client.conversationId)).toBe(true);
-    before = client.botMessages().length;
+    const before = client.botMessages().length;
     const menu = await client.ask('handoff:cancel');
     expect(await texts(client, before)).toMatch(/left the queue/);
     expect(menu.suggestedActions?.actions.length).toBe(7);
@@ -155,12 +154,7 @@ describe('talking to a person, as the person sees it', () => {
     await app.handoff.heartbeat('amina');
     const first = await personAtMenu();
     const second = await personAtMenu();
-    for (const client of [first, second]) {
-      await client.ask('menu:human');
-      const before = client.botMessages().length;
-      await client.say('share:no');
-      await client.waitForBotMessages(before + 1);
-    }
+    for (const client of [first, second]) await joinQueue(client);
     await app.personBridge.sweep(new Date()); // records the places people were told
     await app.handoff.end(first.conversationId, 'person', 'cancelled');
     let before = second.botMessages().length;
