@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 import { HttpError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { limitRate } from '../rate-limit.js';
-import { StoreUnavailableError, type AppendedNotice, type Store, type Unsubscribe } from '../store/store.js';
+import { StoreUnavailableError, type AppendedNotice, type LogEntry, type Store, type Unsubscribe } from '../store/store.js';
 import { signToken, verifyToken, type TokenClaims } from './directline-token.js';
 
 /**
@@ -106,6 +106,12 @@ async function appendActivities(options: DirectLineOptions, conversationId: stri
     announce: keys.channel(conversationId),
   });
   return seqs.map((seq) => activityId(conversationId, seq));
+}
+
+/** Log entries as Direct Line's ActivitySet: the activities with their ids, and the watermark after them. */
+function activitySet(conversationId: string, entries: Array<LogEntry<Record<string, unknown>>>, after: number) {
+  const activities = entries.map((e) => ({ ...e.value, id: activityId(conversationId, e.seq) }));
+  return { activities, watermark: String(entries.at(-1)?.seq ?? after) };
 }
 
 function activityId(conversationId: string, seq: number): string {
@@ -224,12 +230,8 @@ export function registerDirectLine(
     return n;
   };
 
-  const readSince = async (conversationId: string, after: number) => {
-    const entries = await store.readLog<Record<string, unknown>>(keys.log(conversationId), after, PAGE_SIZE);
-    const activities = entries.map((e) => ({ ...e.value, id: activityId(conversationId, e.seq) }));
-    const last = entries.at(-1)?.seq ?? after;
-    return { activities, watermark: String(last) };
-  };
+  const readSince = async (conversationId: string, after: number) =>
+    activitySet(conversationId, await store.readLog<Record<string, unknown>>(keys.log(conversationId), after, PAGE_SIZE), after);
 
   // Anyone may open a web chat; the per-address rate limit keeps one client from minting thousands.
   app.post('/v3/directline/tokens/generate', open, async (request, reply) => {
@@ -362,10 +364,10 @@ export function registerDirectLine(
     let unsubscribe: Unsubscribe | undefined;
     let closed = false;
 
-    const sendBatch = (entries: Array<{ seq: number; value: Record<string, unknown> }>) => {
-      const activities = entries.map((e) => ({ ...e.value, id: activityId(conversationId, e.seq) }));
-      sent = entries.at(-1)!.seq;
-      socket.send(JSON.stringify({ activities, watermark: String(sent) }));
+    const sendBatch = (entries: Array<LogEntry<Record<string, unknown>>>) => {
+      const set = activitySet(conversationId, entries, sent);
+      sent = Number(set.watermark);
+      socket.send(JSON.stringify(set));
     };
     /** Reads the log from what this socket was sent last, until it has caught up. */
     const catchUp = async () => {
