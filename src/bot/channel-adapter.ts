@@ -54,7 +54,7 @@ export abstract class ChannelAdapter extends BotAdapter {
     if (!conversationId) throw new Error('an incoming activity needs a conversation id');
     const started = performance.now();
     const turn = this.turns.run(conversationId, () => this.runWithOutbox(activity, logic));
-    // Failures are reported by onTurnError; a rejected turn is only timed here.
+    // Failures are reported by onTurnError (the bot's) or the channel (delivery); here a turn is only timed.
     const observe = () => this.turnObserver?.(activity.channelId ?? 'unknown', (performance.now() - started) / 1000);
     turn.then(observe, observe);
     return turn;
