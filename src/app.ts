@@ -8,7 +8,7 @@ import { BotStorage } from './bot/bot-storage.js';
 import { createI18n } from './bot/i18n.js';
 import { createPseudonymizer } from './bot/pseudonym.js';
 import { TurnSerializer } from './bot/turn-serializer.js';
-import type { BotLogic, ChannelAdapter } from './bot/channel-adapter.js';
+import type { BotLogic, ChannelAdapter, TurnObserver } from './bot/channel-adapter.js';
 import { HandoffBridge } from './bot/handoff-bridge.js';
 import { RecentMessages } from './bot/recent-messages.js';
 import { HandoffService } from './handoff/handoff-service.js';
@@ -66,8 +66,9 @@ export async function startApp(config: Config, options: { logger?: Logger; conte
   const recentMessages = new RecentMessages(store);
   const metrics = createMetrics(handoff);
   // Each turn is logged with its channel and duration only: no id, no text.
-  const observeTurn = (channel: string, seconds: number) => {
+  const observeTurn: TurnObserver = (channel, seconds, failed) => {
     metrics.observeTurn(channel, seconds);
+    if (failed) metrics.turnFailed(channel);
     logger.debug({ channel, ms: Math.round(seconds * 1000) }, 'turn');
   };
   const bot = new HelpBot({

@@ -10,8 +10,11 @@ import type { TurnSerializer } from './turn-serializer.js';
 
 export type BotLogic = (context: TurnContext) => Promise<void>;
 
-/** Told about every turn a person started (for metrics): its channel and how long it took. */
-export type TurnObserver = (channel: string, seconds: number) => void;
+/**
+ * Told about every turn a person started (for metrics): its channel, how long it took, and whether
+ * it failed past the bot's own error handler (its replies could not be delivered).
+ */
+export type TurnObserver = (channel: string, seconds: number, failed: boolean) => void;
 
 /** What a turn has said so far, held back until the turn ends. */
 interface Outbox {
@@ -54,9 +57,13 @@ export abstract class ChannelAdapter extends BotAdapter {
     if (!conversationId) throw new Error('an incoming activity needs a conversation id');
     const started = performance.now();
     const turn = this.turns.run(conversationId, () => this.runWithOutbox(activity, logic));
-    // Failures are reported by onTurnError (the bot's) or the channel (delivery); here a turn is only timed.
-    const observe = () => this.turnObserver?.(activity.channelId ?? 'unknown', (performance.now() - started) / 1000);
-    turn.then(observe, observe);
+    // The bot's own failures are reported by onTurnError (the turn then resolves); a turn that still
+    // rejects could not deliver its replies. The channel logs it; here it is timed and counted.
+    const observe = (failed: boolean) => this.turnObserver?.(activity.channelId ?? 'unknown', (performance.now() - started) / 1000, failed);
+    turn.then(
+      () => observe(false),
+      () => observe(true),
+    );
     return turn;
   }
 

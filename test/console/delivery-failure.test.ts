@@ -48,3 +48,29 @@ describe('a caseworker message the channel cannot deliver', () => {
     expect(arrived.slice(before).map((m) => m.text)).toContain('Hello, I am Amina.');
   });
 });
+
+describe("a person's turn whose replies the channel cannot take", () => {
+  let double: TelegramDouble;
+  let app: App;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    ({ app, double, close } = await startTelegramTestServer());
+  });
+  afterAll(() => close?.());
+
+  const failedTurns = async () => {
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    return Number(/^bot_turn_errors_total\{channel="telegram"\} (\d+)/m.exec(metrics)?.[1] ?? 0);
+  };
+
+  it('is counted as a failed turn in /metrics, and the next turn is answered', async () => {
+    const person: Person = { id: 700_900_002, language_code: 'en' };
+    const before = await failedTurns();
+    double.failNext('sendMessage', 4, { status: 429, retryAfter: 1 });
+    double.sendText(person, '/start');
+    await expect.poll(failedTurns, { timeout: 15_000 }).toBe(before + 1);
+    const sent = double.messagesTo(person.id).length;
+    double.sendText(person, '/start');
+    expect((await double.waitForPrompt(person.id, sent)).text).toMatch(/language/i);
+  });
+});
