@@ -71,6 +71,10 @@ describe('free text routing', () => {
     ['en', 'i am not allowed to leave the farm'],
     ['es', 'no me dejan salir de la casa'],
     ['ru', 'меня не выпускают с работы'],
+    ['ru', 'хозяин не отпускает, не могу уйти'],
+    ['fr', 'mon patron ne me laisse pas partir'],
+    ['es', 'no puedo salir de la casa del patrón'],
+    ['uk', 'роботодавець не відпускає, не можу піти'],
   ] as Array<[Language, string]>)('danger words put emergency help first: %s "%s"', (lang, text) => {
     expect(routeFreeText(knowledge, text, lang).kind).toBe('emergency');
   });
