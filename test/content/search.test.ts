@@ -75,6 +75,8 @@ describe('free text routing', () => {
     ['fr', 'mon patron ne me laisse pas partir'],
     ['es', 'no puedo salir de la casa del patrón'],
     ['uk', 'роботодавець не відпускає, не можу піти'],
+    ['ar', 'صاحب العمل أخذ جوازي ولا يسمحون لي بالمغادرة'],
+    ['fa', 'کارفرما پاسپورتم را گرفته و نمیذارن برم'],
   ] as Array<[Language, string]>)('danger words put emergency help first: %s "%s"', (lang, text) => {
     expect(routeFreeText(knowledge, text, lang).kind).toBe('emergency');
   });
