@@ -18,7 +18,7 @@ import {
   type AssessmentQuestion,
   type AssessmentText,
 } from '../src/assessment/definition.js';
-import { describeResult, nextQuestion, questionsFor, scoreAssessment, type AssessmentResult, type Factor } from '../src/assessment/score.js';
+import { describeResult, nextQuestion, questionsFor, scoreAssessment, type Answers, type AssessmentResult, type Factor } from '../src/assessment/score.js';
 import { languageOf, type BotServices } from '../src/bot/context.js';
 import { matchButton, message, messageWithButtons, type Button } from '../src/bot/replies.js';
 import type { Language } from '../src/config.js';
@@ -236,7 +236,7 @@ export class SelfCheckDialog extends ComponentDialog {
     const { lang, t, text } = await this.speech(step.context);
     const before = await this.keptResult(step.context);
     const since = before ? sinceLastTime(before, result, text, t) : [];
-    await step.context.sendActivity(message(resultText(result, text, t, lang, since)));
+    await step.context.sendActivity(message(resultText(result, step.options.answers, text, t, lang, since)));
 
     // An urgent result showed its hotlines already; others show the services their advice names.
     const profile = await this.services.profile.get(step.context, {});
@@ -352,14 +352,19 @@ function toKept(result: AssessmentResult, day: string): KeptResult {
  * The result on a phone: the level in words with the notice, what the person may be exposed to,
  * the main risks and every protection, then what changed since last time.
  */
-function resultText(result: AssessmentResult, text: AssessmentText, t: TFunction, lang: Language, since: string[]): string {
+function resultText(result: AssessmentResult, answers: Answers, text: AssessmentText, t: TFunction, lang: Language, since: string[]): string {
   const words = describeResult(text, result);
+  const asked = Object.keys(answers).length;
+  const skipped = Object.values(answers).filter((answer) => answer === 'skip').length;
+  // Nothing answered is not "no risk": say so instead of a level.
+  if (asked > 0 && skipped === asked) return [`**${text.title}**`, words.notice, '', t('selfCheck.allSkipped')].join('\n');
   const lines = [`**${text.title}: ${words.level}**`, words.notice, ''];
   lines.push(
     words.harms.length > 0
       ? `**${t('selfCheck.exposedTo')}** ${new Intl.ListFormat(lang, { type: 'conjunction' }).format(words.harms)}`
       : t('selfCheck.noRisks'),
   );
+  if (skipped > 0) lines.push(t('selfCheck.someSkipped'));
   if (words.risks.length > 0) lines.push('', `**${text.sections.risks}**`, ...words.risks.slice(0, MAX_RISKS).map((risk) => `- ${risk}`));
   if (words.protections.length > 0) lines.push('', `**${text.sections.protections}**`, ...words.protections.map((p) => `- ${p}`));
   if (since.length > 0) lines.push('', ...since);

@@ -351,6 +351,7 @@ for (const channel of CHANNELS) {
       const result = after.texts.find((said) => said.includes(words.level));
       expect(result, 'the result names its level in words').toBeDefined();
       expect(result).toContain(text.notice);
+      expect(result).toContain(t('selfCheck.someSkipped'));
       for (const harm of words.harms) expect(result).toContain(harm);
       for (const risk of words.risks.slice(0, 3)) expect(result).toContain(risk);
       for (const protection of words.protections) expect(result).toContain(protection);
@@ -372,6 +373,16 @@ for (const channel of CHANNELS) {
       expect(await keysOf(app, 'stats:')).toEqual(statsBefore);
       await stateHoldsAnswers(chat, false);
       expect(await keysNaming(app, chat)).toEqual([]);
+      chat.close();
+    });
+
+    it('with every question skipped, says the check cannot tell instead of giving a level', async () => {
+      const { chat, first } = await startCheck('en');
+      const { after } = await answerAll(chat, first, {});
+      const result = after.texts.find((said) => said.includes(i18n.getFixedT('en')('selfCheck.allSkipped')));
+      expect(result).toContain(i18n.getFixedT('en')('selfCheck.allSkipped'));
+      for (const level of Object.values(texts.en.levels)) expect(result).not.toContain(level);
+      expect(result).not.toContain(i18n.getFixedT('en')('selfCheck.noRisks'));
       chat.close();
     });
 
