@@ -7,6 +7,7 @@ import {
 } from 'botbuilder-dialogs';
 import { languages, type Language } from '../src/config.js';
 import { languageOf, type BotServices } from '../src/bot/context.js';
+import { languageNamed, matchLanguage } from '../src/bot/i18n.js';
 import { matchButton, messageWithButtons, message, type Button } from '../src/bot/replies.js';
 import { DIALOG } from './dialog-ids.js';
 
@@ -19,6 +20,8 @@ export interface LanguageDialogOptions {
   greet?: boolean;
   /** The previous answer matched no language. */
   retry?: boolean;
+  /** Already named (typed anywhere, e.g. "english"): switch to it without asking. */
+  choose?: Language;
 }
 
 /** Greets and lets the person pick one of the seven languages, each named in its own script. */
@@ -36,6 +39,7 @@ export class LanguageDialog extends ComponentDialog {
 
   private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const options = (step.options ?? {}) as LanguageDialogOptions;
+    if (options.choose) return step.next(`lang:${options.choose}`);
     const t = this.services.i18n.getFixedT(await languageOf(this.services, step.context));
     if (options.greet) await step.context.sendActivity(message(t('language.greeting')));
     const text = options.retry ? t('language.notUnderstood') : t('language.choose');
@@ -44,9 +48,10 @@ export class LanguageDialog extends ComponentDialog {
 
   private async choose(step: WaterfallStepContext<LanguageDialogOptions>): Promise<DialogTurnResult> {
     const typed = String(step.result ?? '');
-    const picked = matchButton(typed, this.buttons()) ?? matchLanguageCode(typed);
-    if (!picked) return step.replaceDialog(FLOW, { retry: true } satisfies LanguageDialogOptions);
-    const language = picked.replace('lang:', '') as Language;
+    // Asked for a language, a bare code ("fr", "UK") means one too.
+    const picked = matchButton(typed, this.buttons())?.replace('lang:', '') as Language | undefined;
+    const language = picked ?? languageNamed(typed) ?? (typed.trim().length === 2 ? matchLanguage(typed.trim()) : undefined);
+    if (!language) return step.replaceDialog(FLOW, { retry: true } satisfies LanguageDialogOptions);
     const profile = await this.services.profile.get(step.context, {});
     profile.language = language;
     await step.context.sendActivity(message(this.services.i18n.getFixedT(language)('language.changed')));
@@ -54,13 +59,3 @@ export class LanguageDialog extends ComponentDialog {
   }
 }
 
-/** "fr", "FR", "english": a typed code or English name also picks a language. */
-function matchLanguageCode(text: string): string | undefined {
-  const input = text.trim().toLowerCase();
-  const names: Record<string, Language> = {
-    english: 'en', french: 'fr', spanish: 'es', arabic: 'ar', farsi: 'fa', persian: 'fa', dari: 'fa', russian: 'ru', ukrainian: 'uk',
-  };
-  // Own names only: "constructor" or "__proto__" must not pick Object's.
-  const lang = (languages as readonly string[]).includes(input) ? (input as Language) : Object.hasOwn(names, input) ? names[input] : undefined;
-  return lang ? `lang:${lang}` : undefined;
-}

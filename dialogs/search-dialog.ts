@@ -7,6 +7,7 @@ import { routeFreeText } from '../src/bot/free-text.js';
 import { messageWithButtons, type Button } from '../src/bot/replies.js';
 
 import { DIALOG, handOver, type DialogTarget } from './dialog-ids.js';
+import type { LanguageDialogOptions } from './language-dialog.js';
 
 export const SEARCH_DIALOG = DIALOG.search;
 const ASK = 'search.ask';
@@ -32,6 +33,8 @@ export function freeTextDialog(knowledge: KnowledgeBase, text: string, lang: Lan
       return { id: DIALOG.services, options: { emergency: true, topicIds: route.topicIds } };
     case 'suggest':
       return { id: SEARCH_DIALOG, options: { topicIds: route.topicIds } satisfies SearchOptions };
+    case 'language':
+      return { id: DIALOG.language, options: { choose: route.language } satisfies LanguageDialogOptions };
   }
 }
 

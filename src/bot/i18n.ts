@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next, { type i18n, type TFunction } from 'i18next';
 import { languages, type Language } from '../config.js';
+import { normalize } from '../content/normalize.js';
 
 /** Interface strings (buttons, prompts, errors) from `locales/<lang>/translation.json`. */
 export function createI18n(localesDir = 'locales'): i18n {
@@ -39,6 +40,29 @@ export function matchLanguage(tag: string | undefined | null): Language | undefi
   const alias: Record<string, Language> = { prs: 'fa', per: 'fa', fas: 'fa', ara: 'ar' };
   const candidate = (alias[base ?? ''] ?? base) as Language;
   return languages.includes(candidate) ? candidate : undefined;
+}
+
+/**
+ * What a person may type to name a language: its English name, its own name, and its name in the
+ * other six (someone who landed in the wrong language writes "english" or "inglés"). Not the codes:
+ * "UK" alone more often means the country.
+ */
+const LANGUAGE_NAMES: Record<Language, string[]> = {
+  en: ['english', 'anglais', 'inglés', 'английский', 'англійська', 'الإنجليزية', 'الانجليزية', 'انگلیسی'],
+  fr: ['french', 'français', 'francés', 'французский', 'французька', 'الفرنسية', 'فرانسوی'],
+  es: ['spanish', 'español', 'espagnol', 'испанский', 'іспанська', 'الإسبانية', 'الاسبانية', 'اسپانیایی'],
+  ar: ['arabic', 'العربية', 'عربي', 'عربی', 'arabe', 'árabe', 'арабский', 'арабська'],
+  fa: ['farsi', 'persian', 'dari', 'فارسی', 'فارسي', 'دری', 'persan', 'persa', 'фарси', 'персидский', 'перська'],
+  ru: ['russian', 'русский', 'russe', 'ruso', 'російська', 'الروسية', 'روسی'],
+  uk: ['ukrainian', 'українська', 'украинский', 'ukrainien', 'ucraniano', 'الأوكرانية', 'اوکراینی'],
+};
+const languageByName = new Map(
+  (Object.entries(LANGUAGE_NAMES) as Array<[Language, string[]]>).flatMap(([lang, names]) => names.map((name) => [normalize(name), lang] as const)),
+);
+
+/** The language a whole message names ("English", "français!", "فارسی"), or undefined. */
+export function languageNamed(text: string): Language | undefined {
+  return languageByName.get(normalize(text).replace(/[^\p{L}\p{M}]+/gu, ' ').trim());
 }
 
 export function isRightToLeft(lang: Language): boolean {

@@ -57,6 +57,30 @@ describe('the main menu and the commands (through the web chat)', () => {
     client.close();
   });
 
+  it.each([
+    ['english', 'en', 'OK, we will continue in English.'],
+    ['Français !', 'fr', "D'accord, nous continuons en français."],
+    ['انگلیسی', 'en', 'OK, we will continue in English.'],
+  ])('typing only a language name (%s) switches to it, from anywhere', async (typed, lang, said) => {
+    // Someone who tapped the wrong language writes the one they want.
+    const client = new DirectLineClient(app.url);
+    await client.open();
+    await client.waitForPrompt(0);
+    await client.ask('lang:ru');
+    const { said: texts, buttons } = await exchange(client, typed);
+    expect(texts[0]).toBe(said);
+    expect(buttons).toEqual(MENU);
+    expect(client.botMessages().at(-1)?.locale).toBe(lang);
+    client.close();
+  });
+
+  it('"UK" alone is not taken for Ukrainian: it is searched like any question', async () => {
+    const client = await personAtMenu();
+    const { said } = await exchange(client, 'UK');
+    expect(said.join('\n')).not.toMatch(/continue in|продовжуємо/);
+    client.close();
+  });
+
   it('a file or sticker gets a kind answer saying what the bot can read, then the same question again', async () => {
     const client = await personAtMenu();
     const before = client.botMessages().length;
