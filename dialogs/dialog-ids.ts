@@ -6,6 +6,7 @@ export const DIALOG = {
   topics: 'topics',
   answer: 'answer',
   search: 'search',
+  smallTalk: 'smallTalk',
   services: 'services',
   country: 'country',
   selfCheck: 'selfCheck',
@@ -27,6 +28,8 @@ export interface FlowResult {
   next?: DialogTarget;
   /** The bot steps back and stays quiet (a person is taking over the chat). */
   quiet?: boolean;
+  /** The menu is offered as at first ("What do you need?"), not as "What else…". */
+  fresh?: boolean;
 }
 
 export function handOver(next: DialogTarget): FlowResult {

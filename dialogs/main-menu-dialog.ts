@@ -15,6 +15,7 @@ import { LanguageDialog } from './language-dialog.js';
 import { PrivacyDialog } from './privacy-dialog.js';
 import { freeTextDialog, SearchDialog } from './search-dialog.js';
 import { SelfCheckDialog } from './self-check-dialog.js';
+import { SmallTalkDialog } from './small-talk-dialog.js';
 import { ServicesDialog } from './services-dialog.js';
 import { TopicsDialog } from './topics-dialog.js';
 
@@ -68,7 +69,7 @@ export class MainMenuDialog extends ComponentDialog {
     this.addDialog(new WaterfallDialog(FLOW, [this.ask.bind(this), this.route.bind(this)]));
     // The flows run inside the menu, so they are registered here: a reprompt looks for the active
     // flow among this dialog's own children.
-    for (const Flow of [LanguageDialog, TopicsDialog, AnswerDialog, SearchDialog, ServicesDialog, SelfCheckDialog, HandoffDialog, PrivacyDialog]) {
+    for (const Flow of [LanguageDialog, TopicsDialog, AnswerDialog, SearchDialog, SmallTalkDialog, ServicesDialog, SelfCheckDialog, HandoffDialog, PrivacyDialog]) {
       this.addDialog(new Flow(services));
     }
     this.initialDialogId = FLOW;
@@ -89,7 +90,7 @@ export class MainMenuDialog extends ComponentDialog {
     if (step.options?.dispatched) {
       const result = step.result as FlowResult | undefined;
       if (result?.quiet) return step.endDialog();
-      return step.replaceDialog(FLOW, result?.next ? { dispatch: result.next } : { again: true });
+      return step.replaceDialog(FLOW, result?.next ? { dispatch: result.next } : { again: !result?.fresh });
     }
     const lang = await languageOf(this.services, step.context);
     const t = this.services.i18n.getFixedT(lang);

@@ -8,6 +8,7 @@ import { messageWithButtons, type Button } from '../src/bot/replies.js';
 
 import { DIALOG, handOver, type DialogTarget } from './dialog-ids.js';
 import type { LanguageDialogOptions } from './language-dialog.js';
+import type { SmallTalkOptions } from './small-talk-dialog.js';
 
 export const SEARCH_DIALOG = DIALOG.search;
 const ASK = 'search.ask';
@@ -35,6 +36,8 @@ export function freeTextDialog(knowledge: KnowledgeBase, text: string, lang: Lan
       return { id: SEARCH_DIALOG, options: { topicIds: route.topicIds } satisfies SearchOptions };
     case 'language':
       return { id: DIALOG.language, options: { choose: route.language } satisfies LanguageDialogOptions };
+    case 'smallTalk':
+      return { id: DIALOG.smallTalk, options: { kind: route.smallTalk } satisfies SmallTalkOptions };
   }
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadAssessment } from '../assessment/definition.js';
 import { languages } from '../config.js';
 import { DangerDetector } from '../content/danger.js';
+import { SmallTalk } from '../content/small-talk.js';
 import { missingKeys } from '../content/coverage.js';
 import { ContentError, formatProblem, loadContent, translationStatus, type Content, type TranslationStatus } from '../content/load.js';
 
@@ -26,6 +27,7 @@ function main(): number {
   for (const [what, load] of [
     ['assessment', () => loadAssessment()],
     ['danger phrases', () => DangerDetector.load()],
+    ['small talk', () => SmallTalk.load()],
   ] as const) {
     try {
       load();

@@ -4,8 +4,9 @@ import { DangerDetector } from './danger.js';
 import { loadContent, type Content, type Topic, type TopicText } from './load.js';
 import type { CountryServices } from './schema.js';
 import { SearchIndex } from './search.js';
+import { SmallTalk } from './small-talk.js';
 
-/** The loaded content with everything built from it: search, country names, danger phrases. */
+/** The loaded content with everything built from it: search, country names, danger phrases, small talk. */
 export class KnowledgeBase {
   readonly search: SearchIndex;
   readonly countries: CountryMatcher;
@@ -13,6 +14,7 @@ export class KnowledgeBase {
   constructor(
     readonly content: Content,
     readonly danger: DangerDetector,
+    readonly smallTalk: SmallTalk,
   ) {
     this.search = new SearchIndex(content);
     this.countries = new CountryMatcher(content);
@@ -20,7 +22,11 @@ export class KnowledgeBase {
 
   /** The files below `dir`, with the console's edits (`overrides`, see loadContent) in place of the files they replace. */
   static load(dir = 'content', overrides?: ReadonlyMap<string, string>): KnowledgeBase {
-    return new KnowledgeBase(loadContent(dir, overrides), DangerDetector.load(`${dir}/safety/danger-phrases.yaml`));
+    return new KnowledgeBase(
+      loadContent(dir, overrides),
+      DangerDetector.load(`${dir}/safety/danger-phrases.yaml`),
+      SmallTalk.load(`${dir}/small-talk.yaml`),
+    );
   }
 
   topic(id: string): Topic | undefined {

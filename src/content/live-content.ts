@@ -172,7 +172,7 @@ export class LiveContent {
         if (error instanceof EtagConflictError) return { ok: false, conflict: await this.read(path) };
         throw error;
       }
-      this.#knowledge = new KnowledgeBase(content, this.#knowledge.danger);
+      this.#knowledge = new KnowledgeBase(content, this.#knowledge.danger, this.#knowledge.smallTalk);
       await store.publish(CONTENT_CHANGED, this.#id);
       return { ok: true, version: textVersion(text) };
     });

@@ -74,6 +74,17 @@ describe('the main menu and the commands (through the web chat)', () => {
     client.close();
   });
 
+  it.each([
+    ['hello', 'Hello! I am here to help.', /^What do you need\?/],
+    ['Thank you!', 'You are welcome. I am here whenever you need me.', /^What else/],
+  ])('answers "%s" in kind, then offers the menu', async (typed, reply, prompt) => {
+    const client = await personAtMenu();
+    const { said, buttons } = await exchange(client, typed);
+    expect(said).toEqual([reply, expect.stringMatching(prompt)]);
+    expect(buttons).toEqual(MENU);
+    client.close();
+  });
+
   it('"UK" alone is not taken for Ukrainian: it is searched like any question', async () => {
     const client = await personAtMenu();
     const { said } = await exchange(client, 'UK');
