@@ -65,42 +65,57 @@ class Failures {
   }
 }
 
-function result(driver: Driver, latencies: number[], firsts: number[], failures: Failures, wall: number): LoadResult {
-  if (failures.count) progress(`${failures.count} conversations failed: ${JSON.stringify(failures.reasons)}`);
-  return {
-    conversations: driver.count,
-    turnsMeasured: latencies.length,
-    errors: failures.count,
-    ...(failures.count ? { errorReasons: failures.reasons } : {}),
-    wallSeconds: round(wall),
-    turnsPerSecond: round(latencies.length / wall, 1),
-    latencyMs: summarize(latencies),
-    firstReplyMs: summarize(firsts),
-  };
+/** What one run measured, from its start: each turn's timings, and the conversations that failed. */
+class Run {
+  private readonly latencies: number[] = [];
+  private readonly firsts: number[] = [];
+  private readonly failures = new Failures();
+  private readonly started = performance.now();
+
+  constructor(private readonly driver: Driver) {}
+
+  /** Conversation `index` asks its `i`-th question; false if the turn failed (the conversation stops there). */
+  async turn(index: number, i: number): Promise<boolean> {
+    try {
+      const timing = await this.driver.turn(index, QUESTIONS[(index + i) % QUESTIONS.length]!);
+      this.latencies.push(timing.turnMs);
+      this.firsts.push(timing.firstMs);
+      return true;
+    } catch (error) {
+      this.failures.add(error);
+      return false;
+    }
+  }
+
+  result(): LoadResult {
+    const { failures, latencies } = this;
+    const wall = (performance.now() - this.started) / 1000;
+    if (failures.count) progress(`${failures.count} conversations failed: ${JSON.stringify(failures.reasons)}`);
+    return {
+      conversations: this.driver.count,
+      turnsMeasured: latencies.length,
+      errors: failures.count,
+      ...(failures.count ? { errorReasons: failures.reasons } : {}),
+      wallSeconds: round(wall),
+      turnsPerSecond: round(latencies.length / wall, 1),
+      latencyMs: summarize(latencies),
+      firstReplyMs: summarize(this.firsts),
+    };
+  }
 }
 
 /** Every conversation sends `turns` questions back to back; stops sending once `deadlineMs` has passed. */
 export async function closedLoop(driver: Driver, turns: number, deadlineMs: number): Promise<LoadResult & { turnsPerConversation: number }> {
-  const latencies: number[] = [];
-  const firsts: number[] = [];
-  const failures = new Failures();
-  const started = performance.now();
-  const deadline = started + deadlineMs;
+  const run = new Run(driver);
+  const deadline = performance.now() + deadlineMs;
   await Promise.all(
     Array.from({ length: driver.count }, async (_, index) => {
       for (let i = 0; i < turns && performance.now() < deadline; i++) {
-        try {
-          const timing = await driver.turn(index, QUESTIONS[(index + i) % QUESTIONS.length]!);
-          latencies.push(timing.turnMs);
-          firsts.push(timing.firstMs);
-        } catch (error) {
-          failures.add(error);
-          return;
-        }
+        if (!(await run.turn(index, i))) return;
       }
     }),
   );
-  return { ...result(driver, latencies, firsts, failures, (performance.now() - started) / 1000), turnsPerConversation: turns };
+  return { ...run.result(), turnsPerConversation: turns };
 }
 
 /**
@@ -108,9 +123,7 @@ export async function closedLoop(driver: Driver, turns: number, deadlineMs: numb
  * interval, until `durationMs` has passed (so about count × duration / interval turns in all).
  */
 export async function paced(driver: Driver, intervalMs: number, durationMs: number): Promise<LoadResult & { offeredTurnsPerSecond: number; late: number }> {
-  const latencies: number[] = [];
-  const firsts: number[] = [];
-  const failures = new Failures();
+  const run = new Run(driver);
   let late = 0;
   const started = performance.now();
   const end = started + durationMs;
@@ -121,23 +134,12 @@ export async function paced(driver: Driver, intervalMs: number, durationMs: numb
         const wait = due - performance.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         else late++; // the previous reply ended after this message was due
-        try {
-          const timing = await driver.turn(index, QUESTIONS[(index + i) % QUESTIONS.length]!);
-          latencies.push(timing.turnMs);
-          firsts.push(timing.firstMs);
-        } catch (error) {
-          failures.add(error);
-          return;
-        }
+        if (!(await run.turn(index, i))) return;
         due += intervalMs;
       }
     }),
   );
-  return {
-    ...result(driver, latencies, firsts, failures, (performance.now() - started) / 1000),
-    offeredTurnsPerSecond: round((driver.count * 1000) / intervalMs, 1),
-    late,
-  };
+  return { ...run.result(), offeredTurnsPerSecond: round((driver.count * 1000) / intervalMs, 1), late };
 }
 
 /** One message from every conversation at once, not measured: opens every connection the run will use. */
