@@ -11,40 +11,12 @@ import { createLogger } from '../../src/logger.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { describeRedis, redisUrl, uniquePrefix } from '../support/redis.js';
 import { startTelegramTestServer, TEST_BOT_TOKEN, TEST_SECRET } from '../support/server.js';
-import { BOT_USER, TelegramDouble, type Chat, type Person, type SentMessage } from '../support/telegram-double.js';
+import { BOT_USER, buttonValues, chatWith, TelegramDouble, type Chat, type SentMessage } from '../support/telegram-double.js';
 
 const LANGUAGE_VALUES = ['lang:en', 'lang:fr', 'lang:es', 'lang:ar', 'lang:fa', 'lang:ru', 'lang:uk'];
 const hash = (rawId: number) => createPseudonymizer(TEST_SECRET)('telegram', String(rawId));
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const buttonValues = (message: SentMessage) => message.reply_markup?.inline_keyboard.flat().map((b) => b.callback_data) ?? [];
-
-/** A person talking to the bot through the double, as a Telegram app would. */
-function chatWith(double: TelegramDouble, person: Person) {
-  /** Waits for the next prompt; returns what the bot said up to and including it. */
-  const untilPrompt = async (before: number) => {
-    const prompt = await double.waitForPrompt(person.id, before);
-    const messages = double.messagesTo(person.id);
-    return { prompt, replies: messages.slice(before, messages.indexOf(prompt) + 1) };
-  };
-  return {
-    say: (text: string) => {
-      const before = double.messagesTo(person.id).length;
-      double.sendText(person, text);
-      return untilPrompt(before);
-    },
-    tap: (message: SentMessage, value: string) => {
-      const before = double.messagesTo(person.id).length;
-      double.press(person, message, value);
-      return untilPrompt(before);
-    },
-    act: (send: () => void) => {
-      const before = double.messagesTo(person.id).length;
-      send();
-      return untilPrompt(before);
-    },
-  };
-}
 
 function pollingSuite(env: () => Record<string, string>): void {
   let double: TelegramDouble;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { createPseudonymizer } from '../../src/bot/pseudonym.js';
 import { startTelegramTestServer, TEST_SECRET } from '../support/server.js';
-import type { Person, TelegramDouble } from '../support/telegram-double.js';
+import { chatWith, type Person, type TelegramDouble } from '../support/telegram-double.js';
 import { StaffClient, staffFile } from './support.js';
 
 /**
@@ -23,15 +23,11 @@ describe('a caseworker message the channel cannot deliver', () => {
     await app.handoff.heartbeat('amina');
     const person: Person = { id: 700_900_001, language_code: 'en' };
     const key = createPseudonymizer(TEST_SECRET)('telegram', String(person.id));
-    const ask = async (send: () => void) => {
-      const before = double.messagesTo(person.id).length;
-      send();
-      return double.waitForPrompt(person.id, before);
-    };
-    const start = await ask(() => double.sendText(person, '/start'));
-    await ask(() => double.press(person, start, 'lang:en'));
-    const share = await ask(() => double.sendText(person, '/human'));
-    await ask(() => double.press(person, share, 'share:no'));
+    const chat = chatWith(double, person);
+    const start = await chat.say('/start');
+    await chat.tap(start.prompt, 'lang:en');
+    const share = await chat.say('/human');
+    await chat.tap(share.prompt, 'share:no');
     expect((await amina.call('POST', `/cases/${key}/claim`)).status).toBe(200);
 
     // One more refusal than the retries (three, each after retry_after): Telegram is down for this message.

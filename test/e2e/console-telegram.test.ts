@@ -5,7 +5,7 @@ import { createPseudonymizer } from '../../src/bot/pseudonym.js';
 import { staffFile } from '../console/support.js';
 import { describeBrowser, launchBrowser } from '../support/browser.js';
 import { startTelegramTestServer, TEST_SECRET } from '../support/server.js';
-import type { Person, SentMessage, TelegramDouble } from '../support/telegram-double.js';
+import { buttonValues, chatWith, type Person, type TelegramDouble } from '../support/telegram-double.js';
 import { signInToConsole } from '../support/console-browser.js';
 
 /**
@@ -16,7 +16,6 @@ import { signInToConsole } from '../support/console-browser.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const ACCOUNTS = [{ username: 'amina', name: 'Amina', roles: ['caseworker' as const] }];
-const buttonValues = (message: SentMessage) => message.reply_markup?.inline_keyboard.flat().map((b) => b.callback_data) ?? [];
 /** For waits that cross the whole system (Telegram, the bot, the console's socket) on a busy machine. */
 const PATIENCE = { timeout: 10_000 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -26,30 +25,6 @@ const dialogs: string[] = [];
 
 const signIn = (browser: Browser, baseUrl: string, username: string) =>
   signInToConsole(browser, baseUrl, username, { dialogs, waitFor: '#queue-title' });
-
-/** A person in their Telegram app: writes or taps, then waits for the bot's next message with buttons. */
-function telegramChat(double: TelegramDouble, person: Person) {
-  const untilPrompt = async (before: number) => {
-    const prompt = await double.waitForPrompt(person.id, before);
-    const messages = double.messagesTo(person.id);
-    return { prompt, replies: messages.slice(before, messages.indexOf(prompt) + 1) };
-  };
-  return {
-    /** Every sendMessage call to this chat so far, refused ones included. */
-    sendCalls: () => double.callsOf('sendMessage').filter((call) => Number(call.params.chat_id) === person.id),
-    typingCalls: () => double.callsOf('sendChatAction').filter((call) => Number(call.params.chat_id) === person.id),
-    say(text: string) {
-      const before = double.messagesTo(person.id).length;
-      double.sendText(person, text);
-      return untilPrompt(before);
-    },
-    tap(message: SentMessage, value: string) {
-      const before = double.messagesTo(person.id).length;
-      double.press(person, message, value);
-      return untilPrompt(before);
-    },
-  };
-}
 
 describeBrowser('the hotline console with a person on Telegram', () => {
   let double: TelegramDouble;
@@ -74,7 +49,7 @@ describeBrowser('the hotline console with a person on Telegram', () => {
     // The person: /start, English, a question, then /human, sharing their last messages.
     const person: Person = { id: 700_800_001, language_code: 'en' };
     const conversationKey = createPseudonymizer(TEST_SECRET)('telegram', String(person.id));
-    const chat = telegramChat(double, person);
+    const chat = chatWith(double, person);
     const start = await chat.say('/start');
     expect(buttonValues(start.prompt)).toContain('lang:en');
     const menu = await chat.tap(start.prompt, 'lang:en');

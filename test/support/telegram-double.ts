@@ -386,3 +386,31 @@ function parseHtml(html: string): string | { problem: string } {
 function now(): number {
   return Math.floor(Date.now() / 1000);
 }
+
+/** The values of a message's inline buttons, in order. */
+export function buttonValues(message: SentMessage): string[] {
+  return message.reply_markup?.inline_keyboard.flat().map((b) => b.callback_data) ?? [];
+}
+
+/** A person in their Telegram app: writes, taps or acts, then waits for the bot's next message with buttons. */
+export function chatWith(double: TelegramDouble, person: Person) {
+  /** Waits for the next prompt; returns what the bot said up to and including it. */
+  const untilPrompt = async (before: number) => {
+    const prompt = await double.waitForPrompt(person.id, before);
+    const messages = double.messagesTo(person.id);
+    return { prompt, replies: messages.slice(before, messages.indexOf(prompt) + 1) };
+  };
+  const act = (send: () => void) => {
+    const before = double.messagesTo(person.id).length;
+    send();
+    return untilPrompt(before);
+  };
+  return {
+    act,
+    say: (text: string) => act(() => double.sendText(person, text)),
+    tap: (message: SentMessage, value: string) => act(() => double.press(person, message, value)),
+    /** Every sendMessage call to this chat so far, refused ones included. */
+    sendCalls: () => double.callsOf('sendMessage').filter((call) => Number(call.params.chat_id) === person.id),
+    typingCalls: () => double.callsOf('sendChatAction').filter((call) => Number(call.params.chat_id) === person.id),
+  };
+}
