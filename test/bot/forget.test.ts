@@ -18,9 +18,7 @@ function forgetSuite(env: () => Record<string, string>) {
   async function personWithHistory(): Promise<DirectLineClient> {
     await app.handoff.heartbeat('amina');
     const client = new DirectLineClient(app.url);
-    await client.open();
-    await client.waitForPrompt(0);
-    await client.ask('lang:en');
+    await client.openIn('en');
     await client.ask('menu:services');
     await client.ask('country:GR');
     await client.ask('my boss took my passport');
@@ -74,9 +72,7 @@ function forgetSuite(env: () => Record<string, string>) {
 
   it('keeps everything when the person says no', async () => {
     const client = new DirectLineClient(app.url);
-    await client.open();
-    await client.waitForPrompt(0);
-    await client.ask('lang:en');
+    await client.openIn('en');
     await client.ask('menu:privacy');
     await client.ask('privacy:delete');
     const before = client.botMessages().length;

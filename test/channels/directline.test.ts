@@ -27,9 +27,7 @@ function directLineSuite(env: () => Record<string, string>): void {
 
   it('exchanges messages: picking a language opens the menu in that language', async () => {
     const client = new DirectLineClient(app.url);
-    await client.open();
-    await client.waitForPrompt(0);
-    const menu = await client.ask('lang:uk');
+    const menu = await client.openIn('uk');
     expect(menu.locale).toBe('uk');
     expect(menu.suggestedActions?.actions.map((a) => a.value)).toEqual([
       'menu:rights', 'menu:safe', 'menu:check', 'menu:services', 'menu:human', 'menu:language', 'menu:privacy',
@@ -41,9 +39,7 @@ function directLineSuite(env: () => Record<string, string>): void {
 
   it('misses nothing across a dropped socket: reconnecting with the watermark delivers what was sent meanwhile', async () => {
     const client = new DirectLineClient(app.url);
-    await client.open();
-    await client.waitForPrompt(0);
-    await client.ask('lang:en');
+    await client.openIn('en');
     const seen = client.botMessages().length;
     client.drop();
     // While the socket is down, the person sends (over HTTP) and the bot answers.
@@ -130,9 +126,7 @@ function directLineSuite(env: () => Record<string, string>): void {
 
   it('answers a long message kindly instead of failing', async () => {
     const client = new DirectLineClient(app.url);
-    await client.open();
-    await client.waitForPrompt(0);
-    await client.ask('lang:en');
+    await client.openIn('en');
     const before = client.botMessages().length;
     await client.say('word '.repeat(1000));
     const reply = await client.waitForPrompt(before);

@@ -152,9 +152,7 @@ describe('the editor area', () => {
 
   it('gives a person looking at a topic\'s button the new text when they press it', async () => {
     const person = new DirectLineClient(app.url);
-    await person.open();
-    await person.waitForPrompt(0);
-    await person.ask('lang:uk');
+    await person.openIn('uk');
     await person.ask('menu:rights');
     const topics = await person.ask('grp:work');
     expect(topics.suggestedActions?.actions.map((a) => a.value)).toContain('topic:rights.unpaid_wages');

@@ -79,9 +79,7 @@ describe('the server and broken content', () => {
       const refused = await app.reloadContent();
       expect(refused.ok).toBe(false);
       const client = new DirectLineClient(app.url);
-      await client.open();
-      await client.waitForPrompt(0);
-      await client.ask('lang:en');
+      await client.openIn('en');
       const before = client.botMessages().length;
       await client.ask('topic:rights.documents');
       expect(client.botMessages()[before]?.text).toMatch(/^\*\*Your passport belongs to you\*\*/);

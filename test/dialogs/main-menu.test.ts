@@ -17,9 +17,7 @@ describe('the main menu and the commands (through the web chat)', () => {
   /** A person who has picked English and sees the menu. */
   async function personAtMenu(): Promise<DirectLineClient> {
     const client = new DirectLineClient(app.url);
-    await client.open();
-    await client.waitForPrompt(0);
-    const menu = await client.ask('lang:en');
+    const menu = await client.openIn('en');
     expect(menu.suggestedActions?.actions.map((a) => a.value)).toEqual(MENU);
     return client;
   }
@@ -64,9 +62,7 @@ describe('the main menu and the commands (through the web chat)', () => {
   ])('typing only a language name (%s) switches to it, from anywhere', async (typed, lang, said) => {
     // Someone who tapped the wrong language writes the one they want.
     const client = new DirectLineClient(app.url);
-    await client.open();
-    await client.waitForPrompt(0);
-    await client.ask('lang:ru');
+    await client.openIn('ru');
     const { said: texts, buttons } = await exchange(client, typed);
     expect(texts[0]).toBe(said);
     expect(buttons).toEqual(MENU);

@@ -590,9 +590,7 @@ describeRedis('the self-check across a release that changes its definition', () 
 
   it('starts the check again, saying why, instead of going on with answers to another version', async () => {
     const client = new DirectLineClient(current.url);
-    await client.open();
-    await client.waitForPrompt(0);
-    await client.ask('lang:en');
+    await client.openIn('en');
     await client.ask('menu:check');
     await client.ask('sc:safety.danger_now:no');
     await client.ask('sc:ind.minor:no');

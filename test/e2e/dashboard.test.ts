@@ -44,9 +44,7 @@ describe('the evidence a person on the web chat leaves', () => {
 
   it('a person who says no to counting leaves no trace in the totals; a yes is counted, with no id', async () => {
     const person = new DirectLineClient(app.url);
-    await person.open();
-    await person.waitForPrompt(0);
-    await person.ask('lang:en');
+    await person.openIn('en');
     const before = await totals(app);
     await selfCheck(person, 'no');
     // The answers are saved after the turn's last reply: a moment for anything late to arrive.
@@ -69,9 +67,7 @@ describe('the evidence a person on the web chat leaves', () => {
 
   it('counts a topic opened and a search that found nothing, never the words typed', async () => {
     const person = new DirectLineClient(app.url);
-    await person.open();
-    await person.waitForPrompt(0);
-    await person.ask('lang:fr');
+    await person.openIn('fr');
     const before = await totals(app);
     await person.ask('topic:rights.work');
     await person.ask('zqxjv wkpfh');

@@ -61,9 +61,7 @@ describeRedis('Redis restarting in the middle of conversations', () => {
   it('answers "please try again" while Redis is down, reconnects by itself, and loses nothing written before', async () => {
     await app.handoff.heartbeat('amina');
     const waiting = new DirectLineClient(app.url);
-    await waiting.open();
-    await waiting.waitForPrompt(0);
-    await waiting.ask('lang:uk');
+    await waiting.openIn('uk');
     await waiting.ask('/human');
     let before = waiting.botMessages().length;
     await waiting.say('share:no');
@@ -73,9 +71,7 @@ describeRedis('Redis restarting in the middle of conversations', () => {
     await waiting.waitForBotMessages(before + 1);
 
     const browsing = new DirectLineClient(app.url);
-    await browsing.open();
-    await browsing.waitForPrompt(0);
-    await browsing.ask('lang:fr');
+    await browsing.openIn('fr');
     await browsing.ask('menu:rights');
 
     await redis.stop();

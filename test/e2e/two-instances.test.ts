@@ -50,9 +50,7 @@ describeRedis('two server instances sharing one Redis', () => {
 
   it('runs the turns of one conversation one at a time across instances', async () => {
     const client = new DirectLineClient(a.url);
-    await client.open();
-    await client.waitForPrompt(0);
-    await client.ask('lang:en');
+    await client.openIn('en');
     const viaB = new DirectLineClient(b.url, client.userId);
     viaB.conversationId = client.conversationId;
     viaB.token = client.token;

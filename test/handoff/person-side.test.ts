@@ -18,9 +18,7 @@ describe('talking to a person, as the person sees it', () => {
 
   async function personAtMenu(): Promise<DirectLineClient> {
     const client = new DirectLineClient(app.url);
-    await client.open();
-    await client.waitForPrompt(0);
-    await client.ask('lang:en');
+    await client.openIn('en');
     return client;
   }
 

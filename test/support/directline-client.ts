@@ -74,6 +74,13 @@ export class DirectLineClient {
     await this.send({ type: 'event', name: 'webchat/join', locale });
   }
 
+  /** Opens as a page would, waits for the language question and picks `lang`; returns the menu that follows. */
+  async openIn(lang: string): Promise<Activity> {
+    await this.open();
+    await this.waitForPrompt(0);
+    return this.ask(`lang:${lang}`);
+  }
+
   /** Drops the socket, as a phone losing its signal would. */
   drop(): void {
     this.socket?.terminate();
