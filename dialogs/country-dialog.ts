@@ -33,13 +33,13 @@ export class CountryDialog extends ComponentDialog {
   }
 
   private async ask(step: WaterfallStepContext<CountryOptions>): Promise<DialogTurnResult> {
-    const t = this.services.i18n.getFixedT(await languageOf(this.services, step.context));
+    const lang = await languageOf(this.services, step.context);
+    const t = this.services.i18n.getFixedT(lang);
     // Typing is the way on; the menu is one tap away, so this is never a dead end.
     if (step.options.typeCountry) {
       return step.prompt(ASK, { prompt: messageWithButtons(t('services.typeCountry'), [{ value: 'nav:menu', title: t('nav.menu') }]) });
     }
     const page = step.options.page ?? 0;
-    const lang = await languageOf(this.services, step.context);
     const knowledge = this.services.knowledge();
     const buttons: Button[] = (COUNTRY_PAGES[page] ?? []).flatMap((code) => {
       const country = knowledge.content.countries.get(code);
