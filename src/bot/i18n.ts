@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next, { type i18n, type TFunction } from 'i18next';
 import { languages, type Language } from '../config.js';
-import { normalize } from '../content/normalize.js';
+import { phraseKey } from '../content/normalize.js';
 
 /** Interface strings (buttons, prompts, errors) from `locales/<lang>/translation.json`. */
 export function createI18n(localesDir = 'locales'): i18n {
@@ -57,12 +57,12 @@ const LANGUAGE_NAMES: Record<Language, string[]> = {
   uk: ['ukrainian', 'українська', 'украинский', 'ukrainien', 'ucraniano', 'الأوكرانية', 'اوکراینی'],
 };
 const languageByName = new Map(
-  (Object.entries(LANGUAGE_NAMES) as Array<[Language, string[]]>).flatMap(([lang, names]) => names.map((name) => [normalize(name), lang] as const)),
+  (Object.entries(LANGUAGE_NAMES) as Array<[Language, string[]]>).flatMap(([lang, names]) => names.map((name) => [phraseKey(name), lang] as const)),
 );
 
 /** The language a whole message names ("English", "français!", "فارسی"), or undefined. */
 export function languageNamed(text: string): Language | undefined {
-  return languageByName.get(normalize(text).replace(/[^\p{L}\p{M}]+/gu, ' ').trim());
+  return languageByName.get(phraseKey(text));
 }
 
 export function isRightToLeft(lang: Language): boolean {

@@ -24,6 +24,11 @@ export function normalize(text: string): string {
     .trim();
 }
 
+/** A whole message reduced for comparing with a list of short phrases: normalized, punctuation and emoji dropped. */
+export function phraseKey(text: string): string {
+  return normalize(text).replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ').trim();
+}
+
 export function tokenize(text: string): string[] {
   return normalize(text).split(' ').filter((t) => t.length > 1 || /\d/.test(t));
 }

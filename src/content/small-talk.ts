@@ -1,15 +1,10 @@
 import { z } from 'zod';
-import { normalize } from './normalize.js';
+import { phraseKey } from './normalize.js';
 import { loadPhraseFile, phrasesByLanguage } from './phrases.js';
 
 export type SmallTalkKind = 'greeting' | 'thanks';
 
 const smallTalkSchema = z.object({ greeting: phrasesByLanguage, thanks: phrasesByLanguage }).strict();
-
-/** How a message is compared: normalized, punctuation and emoji dropped. */
-function key(text: string): string {
-  return normalize(text).replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ').trim();
-}
 
 /**
  * Tells a message that is only a greeting or a thank-you ("hi", "merci !", "شكرا"), in any of the
@@ -20,7 +15,7 @@ export class SmallTalk {
 
   constructor(phrases: z.infer<typeof smallTalkSchema>) {
     for (const kind of ['greeting', 'thanks'] as const) {
-      for (const phrase of Object.values(phrases[kind]).flatMap((list) => list ?? [])) this.kinds.set(key(phrase), kind);
+      for (const phrase of Object.values(phrases[kind]).flatMap((list) => list ?? [])) this.kinds.set(phraseKey(phrase), kind);
     }
   }
 
@@ -30,6 +25,6 @@ export class SmallTalk {
 
   /** The kind of small talk the whole message is, or undefined for anything else. */
   kindOf(text: string): SmallTalkKind | undefined {
-    return this.kinds.get(key(text));
+    return this.kinds.get(phraseKey(text));
   }
 }
