@@ -364,17 +364,16 @@ export function registerDirectLine(
     let unsubscribe: Unsubscribe | undefined;
     let closed = false;
 
-    const sendBatch = (entries: Array<LogEntry<Record<string, unknown>>>) => {
-      const set = activitySet(conversationId, entries, sent);
+    const sendSet = (set: ReturnType<typeof activitySet>) => {
       sent = Number(set.watermark);
       socket.send(JSON.stringify(set));
     };
     /** Reads the log from what this socket was sent last, until it has caught up. */
     const catchUp = async () => {
       while (!closed) {
-        const entries = await store.readLog<Record<string, unknown>>(keys.log(conversationId), sent, PAGE_SIZE);
-        if (entries.length > 0) sendBatch(entries);
-        if (entries.length < PAGE_SIZE) return;
+        const set = await readSince(conversationId, sent);
+        if (set.activities.length > 0) sendSet(set);
+        if (set.activities.length < PAGE_SIZE) return;
       }
     };
     // One step at a time, in order. Announced activities that follow on from what was sent go out
@@ -385,7 +384,7 @@ export function registerDirectLine(
           if (closed) return;
           const fresh = announced?.filter((e) => e.seq > sent);
           if (fresh && fresh.length === 0) return;
-          if (fresh && fresh[0]!.seq === sent + 1) sendBatch(fresh);
+          if (fresh && fresh[0]!.seq === sent + 1) sendSet(activitySet(conversationId, fresh, sent));
           else await catchUp();
         })
         .catch((error: unknown) => logger.warn({ err: errorSummary(error) }, 'direct line stream push failed'));
