@@ -48,8 +48,8 @@ export abstract class ChannelAdapter extends BotAdapter {
     super();
   }
 
-  /** Sends a turn's outgoing activities through the channel, in order; returns the channel's ids for them. */
-  protected abstract deliver(reference: Partial<ConversationReference>, activities: Array<Partial<Activity>>): Promise<Array<string | undefined>>;
+  /** Sends a turn's outgoing activities through the channel, in order. */
+  protected abstract deliver(reference: Partial<ConversationReference>, activities: Array<Partial<Activity>>): Promise<void>;
 
   /** Runs a turn for an activity that arrived on the channel. */
   protected processActivity(activity: Partial<Activity>, logic: BotLogic): Promise<void> {

@@ -69,11 +69,11 @@ export class DirectLineAdapter extends ChannelAdapter {
     super(options.turns, options.config.typingDelayMs);
   }
 
-  protected async deliver(reference: Partial<ConversationReference>, activities: Array<Partial<Activity>>): Promise<Array<string | undefined>> {
+  protected async deliver(reference: Partial<ConversationReference>, activities: Array<Partial<Activity>>): Promise<void> {
     const conversationId = reference.conversation?.id;
-    if (!conversationId) return activities.map(() => undefined);
+    if (!conversationId) return;
     const timestamp = new Date().toISOString();
-    return appendActivities(this.options, conversationId, activities.map((activity) => ({
+    await appendActivities(this.options, conversationId, activities.map((activity) => ({
       type: activity.type,
       text: activity.text,
       textFormat: activity.textFormat,

@@ -125,39 +125,34 @@ export class TelegramAdapter extends ChannelAdapter {
     ]);
   }
 
-  protected async deliver(reference: Partial<ConversationReference>, activities: Array<Partial<Activity>>): Promise<Array<string | undefined>> {
+  protected async deliver(reference: Partial<ConversationReference>, activities: Array<Partial<Activity>>): Promise<void> {
     const conversationId = reference.conversation?.id ?? '';
     const chatId = await this.chatIdOf(conversationId);
     if (chatId === undefined) {
       this.options.logger.warn({ conversation: conversationId }, 'telegram: no chat to send to (the reference expired)');
-      return activities.map(() => undefined);
+      return;
     }
-    const ids: Array<string | undefined> = [];
-    for (const activity of activities) ids.push(await this.send(chatId, activity));
-    return ids;
+    for (const activity of joinIntoPrompts(activities)) await this.send(chatId, activity);
   }
 
-  private async send(chatId: number, activity: Partial<Activity>): Promise<string | undefined> {
+  private async send(chatId: number, activity: Partial<Activity>): Promise<void> {
     // Typing comes from the bot while it works on an answer, or from a caseworker.
     if (activity.type === ActivityTypes.Typing) {
       await this.bot.api.sendChatAction(chatId, 'typing');
-      return undefined;
+      return;
     }
-    if (activity.type !== ActivityTypes.Message) return undefined;
+    if (activity.type !== ActivityTypes.Message) return;
     const chunks = toTelegramMessages(activity.text ?? '');
     const keyboard = inlineKeyboard(activity.suggestedActions?.actions ?? []);
-    let sentId: number | undefined;
     for (const [index, html] of chunks.entries()) {
-      const sent = await this.bot.api.sendMessage(chatId, html, {
+      await this.bot.api.sendMessage(chatId, html, {
         parse_mode: 'HTML',
         // Previews cost data, which many people pay dearly for.
         link_preview_options: { is_disabled: true },
         // On the last part, so the buttons stay under the whole answer.
         reply_markup: index === chunks.length - 1 ? keyboard : undefined,
       });
-      sentId = sent.message_id;
     }
-    return sentId === undefined ? undefined : String(sentId);
   }
 
   /** A button press: acknowledged at once, its keyboard removed so it cannot be pressed twice. */
@@ -255,6 +250,33 @@ export class TelegramAdapter extends ChannelAdapter {
   private logFailure(method: string): (error: unknown) => void {
     return (error) => this.options.logger.warn({ err: errorSummary(error), method }, 'telegram call failed');
   }
+}
+
+/**
+ * A message without buttons that is followed by one with buttons (an answer, then "What next?")
+ * becomes one Telegram message, with the buttons under both: one notification and one request
+ * instead of two, and the buttons stay next to what they are about. Text too long for one message
+ * is split again when sent (toTelegramMessages), the buttons on the last part.
+ */
+export function joinIntoPrompts(activities: Array<Partial<Activity>>): Array<Partial<Activity>> {
+  const joined: Array<Partial<Activity>> = [];
+  for (const activity of activities) {
+    const previous = joined.at(-1);
+    if (previous && isPlainText(previous) && hasButtons(activity)) {
+      joined[joined.length - 1] = { ...activity, text: `${previous.text}\n\n${activity.text ?? ''}` };
+    } else {
+      joined.push(activity);
+    }
+  }
+  return joined;
+}
+
+function hasButtons(activity: Partial<Activity>): boolean {
+  return activity.type === ActivityTypes.Message && Boolean(activity.suggestedActions?.actions?.length);
+}
+
+function isPlainText(activity: Partial<Activity>): boolean {
+  return activity.type === ActivityTypes.Message && !hasButtons(activity) && !activity.attachments?.length && Boolean(activity.text);
 }
 
 /** Whether a group message is meant for the bot (and not, say, a command for another bot). */

@@ -1,10 +1,11 @@
+import type { Activity } from 'botbuilder-core';
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { createI18n } from '../../src/bot/i18n.js';
 import { createPseudonymizer } from '../../src/bot/pseudonym.js';
 import { TurnSerializer } from '../../src/bot/turn-serializer.js';
-import { TelegramAdapter, inlineKeyboard, toTelegramMessages } from '../../src/channels/telegram.js';
+import { TelegramAdapter, inlineKeyboard, joinIntoPrompts, toTelegramMessages } from '../../src/channels/telegram.js';
 import { loadConfig } from '../../src/config.js';
 import { KnowledgeBase } from '../../src/content/knowledge-base.js';
 import { createLogger } from '../../src/logger.js';
@@ -51,9 +52,11 @@ function pollingSuite(env: () => Record<string, string>): void {
     expect(start.prompt.parse_mode).toBe('HTML');
     expect(start.prompt.reply_markup?.inline_keyboard[0]).toHaveLength(2); // short titles: two per row
 
-    // Pressing a button: acknowledged, its keyboard removed, the menu in the chosen language.
+    // Pressing a button: acknowledged, its keyboard removed, the menu in the chosen language. The
+    // notice and the menu's question come as one message, with the buttons under it.
     const menu = await chat.tap(start.prompt, 'lang:en');
-    expect(menu.replies[0]?.text).toBe('OK, we will continue in English.');
+    expect(menu.replies).toHaveLength(1);
+    expect(menu.prompt.text).toMatch(/^OK, we will continue in English\.\n\nWhat do you need\?/);
     expect(buttonValues(menu.prompt)).toContain('menu:rights');
     expect(double.callsOf('answerCallbackQuery').length).toBeGreaterThan(0);
     expect(double.callsOf('editMessageReplyMarkup').map((c) => c.params)).toContainEqual({
@@ -96,7 +99,7 @@ function pollingSuite(env: () => Record<string, string>): void {
     const languages = await chat.say('/language');
     expect(buttonValues(languages.prompt)).toEqual(LANGUAGE_VALUES);
     const ukrainian = await chat.tap(languages.prompt, 'lang:uk');
-    expect(ukrainian.replies[0]?.text).toBe('Добре, продовжуємо українською.');
+    expect(ukrainian.replies[0]?.text.split('\n')[0]).toBe('Добре, продовжуємо українською.');
 
     // /forget gets an answer.
     const before = double.messagesTo(person.id).length;
@@ -140,10 +143,10 @@ function pollingSuite(env: () => Record<string, string>): void {
     const expected = topicIds.map((id) => `<b>${escapeHtml(knowledge.topicText(id, 'en')!.title)}</b>`);
     await Promise.all(
       people.map(async (person, i) => {
-        // Each answer is the topic's text, then "What next?" with buttons.
-        const messages = (await double.waitForMessages(person.id, before[i]! + 20, 20_000)).slice(before[i]);
-        const titles = messages.filter((m) => m.text.startsWith('<b>')).map((m) => m.text.split('\n')[0]);
-        expect(titles).toEqual(expected);
+        // Each answer is one message: the topic's text, then "What next?" with buttons under it.
+        const messages = (await double.waitForMessages(person.id, before[i]! + 10, 20_000)).slice(before[i]);
+        expect(messages.map((m) => m.text.split('\n')[0])).toEqual(expected);
+        for (const message of messages) expect(buttonValues(message)).toContain('nav:menu');
       }),
     );
   });
@@ -152,14 +155,18 @@ function pollingSuite(env: () => Record<string, string>): void {
     const person = { id: 700_300_001, language_code: 'en' };
     const chat = chatWith(double, person);
     const menu = await chat.tap((await chat.say('/start')).prompt, 'lang:en');
+    const countries = await chat.tap(menu.prompt, 'menu:services');
+    await chat.tap(countries.prompt, 'country:IT');
     const failedBefore = double.callsOf('sendMessage').filter((c) => !c.ok).length;
     double.failNext('sendMessage', 2, { status: 429, retryAfter: 1 });
     double.failNext('sendMessage', 1, { status: 500 });
-    const privacy = await chat.tap(menu.prompt, 'menu:privacy');
-    // The answer, then the question with its buttons: nothing lost, nothing out of order.
-    expect(privacy.replies).toHaveLength(2);
-    expect(privacy.replies[0]?.text).toMatch(/privacy/i);
-    expect(privacy.replies[1]).toBe(privacy.prompt);
+    // Danger words: two messages, the emergency advice first, then the hotlines with the buttons.
+    const danger = await chat.say('they beat me');
+    // Nothing lost, nothing doubled, nothing out of order.
+    expect(danger.replies).toHaveLength(2);
+    expect(danger.replies[0]?.text).toMatch(/danger/i);
+    expect(danger.replies[1]).toBe(danger.prompt);
+    expect(danger.prompt.text).toMatch(/\b112\b/);
     expect(double.callsOf('sendMessage').filter((c) => !c.ok).length - failedBefore).toBe(3);
   });
 
@@ -316,6 +323,27 @@ describe('Telegram formatting', () => {
     const escaped = toTelegramMessages('&'.repeat(5000));
     expect(escaped.every((chunk) => chunk.length <= 4096)).toBe(true);
     expect(escaped.join('')).toBe('&amp;'.repeat(5000));
+  });
+
+  it.each([
+    ['an answer and the question after it: one message', ['text', 'buttons'], ['text+buttons']],
+    ['two answers, then a question: the last answer joins it', ['text', 'text', 'buttons'], ['text', 'text+buttons']],
+    ['a question, then text: left apart', ['buttons', 'text'], ['buttons', 'text']],
+    ['two questions: left apart', ['buttons', 'buttons'], ['buttons', 'buttons']],
+    ['text alone', ['text'], ['text']],
+    ['an attachment, then a question: left apart', ['attachment', 'buttons'], ['attachment', 'buttons']],
+  ])('joins a message without buttons to the question that follows it: %s', (_, kinds, expected) => {
+    const activity = (kind: string, i: number): Partial<Activity> => ({
+      type: 'message',
+      text: `${kind} ${i}`,
+      ...(kind === 'buttons' ? { suggestedActions: { to: [], actions: [{ type: 'postBack', title: 'Menu', value: 'nav:menu' }] } } : {}),
+      ...(kind === 'attachment' ? { attachments: [{ contentType: 'image/png' }] } : {}),
+    });
+    const joined = joinIntoPrompts(kinds.map(activity));
+    const shape = joined.map((a) => (a.attachments ? 'attachment' : a.text!.includes('\n\n') ? 'text+buttons' : a.suggestedActions ? 'buttons' : 'text'));
+    expect(shape).toEqual(expected);
+    // Nothing said is lost, and it keeps its order.
+    expect(joined.map((a) => a.text).join('\n\n')).toBe(kinds.map((kind, i) => `${kind} ${i}`).join('\n\n'));
   });
 
   it('turns buttons into an inline keyboard of short ids', () => {

@@ -106,12 +106,12 @@ describeBrowser('the hotline console with a person on Telegram', () => {
       ['person', 'what are my rights at work?'],
     ]);
 
-    // Handing back: the notice, then the menu's inline keyboard; the bot answers again.
+    // Handing back: the notice and the menu's inline keyboard, in one message; the bot answers again.
     const spoken = double.messagesTo(person.id).length;
     await caseworker.getByRole('button', { name: 'Hand back to the bot' }).click();
     const back = await double.waitForPrompt(person.id, spoken);
-    const notices = double.messagesTo(person.id).slice(spoken).map((m) => m.text);
-    expect(notices[0]).toBe('The caseworker has left the chat. I am back to help you.');
+    expect(double.messagesTo(person.id).slice(spoken)).toEqual([back]);
+    expect(back.text.split('\n')[0]).toBe('The caseworker has left the chat. I am back to help you.');
     expect(buttonValues(back)).toEqual(expect.arrayContaining(['menu:human', 'menu:rights', 'menu:privacy']));
     expect(chat.sendCalls().slice(sentBeforeClaim).every((call) => call.ok)).toBe(true);
     await expect.poll(() => caseworker.locator(`#queue-view tr[data-key="${conversationKey}"]`).count(), PATIENCE).toBe(0);
