@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ASSESSMENT_LANGS, AssessmentLoadError, loadAssessment } from '../assessment/definition.js';
 import type { AssessmentLang } from '../assessment/definition.js';
 import { checkAnswers, describeResult, questionsFor, scoreAssessment } from '../assessment/score.js';
+import { endQuietlyWhenOutputCloses } from './closed-output.js';
 
 /**
  * Scores a set of self-check answers and prints the result as JSON.
@@ -102,4 +103,5 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+endQuietlyWhenOutputCloses();
 process.exitCode = await main(process.argv.slice(2));

@@ -6,6 +6,7 @@ import { DangerDetector } from '../content/danger.js';
 import { SmallTalk } from '../content/small-talk.js';
 import { missingKeys } from '../content/coverage.js';
 import { ContentError, formatProblem, loadContent, translationStatus, type Content, type TranslationStatus } from '../content/load.js';
+import { endQuietlyWhenOutputCloses } from './closed-output.js';
 
 /**
  * npm run content:check — validates all content and prints what an editor needs to know:
@@ -106,4 +107,5 @@ function checkLocales(): string[] {
   return out;
 }
 
+endQuietlyWhenOutputCloses();
 process.exitCode = main();

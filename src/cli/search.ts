@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { languages, type Language } from '../config.js';
 import { ContentError, loadContent } from '../content/load.js';
 import { SearchIndex } from '../content/search.js';
+import { endQuietlyWhenOutputCloses } from './closed-output.js';
 
 /**
  * npm run search -- --lang fr "mon patron a pris mon passeport"   ranked topic ids with scores
@@ -54,4 +55,5 @@ function fail(message: string): number {
   return 2;
 }
 
+endQuietlyWhenOutputCloses();
 process.exitCode = main();

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,5 +38,17 @@ describe('npm run search', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'search-')), 'bad.jsonl');
     writeFileSync(file, 'not json\n');
     expect(search('--batch', file)).toMatchObject({ status: 2, stderr: expect.stringContaining('bad.jsonl:1: not valid JSON') });
+  });
+
+  it('ends quietly when its reader stops early (| head -1)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'search-')), 'many.jsonl');
+    writeFileSync(file, '{"lang":"en","q":"my boss took my passport"}\n'.repeat(5000));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/search.ts', '--batch', file]);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
   });
 });
