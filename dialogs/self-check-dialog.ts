@@ -207,7 +207,7 @@ export class SelfCheckDialog extends ComponentDialog {
     const profile = await this.services.profile.get(step.context, {});
     if (this.score(step.options).level !== 'urgent' || profile.country) return step.next();
     const { t } = await this.speech(step.context);
-    await step.context.sendActivity(message(t('search.danger')));
+    await step.context.sendActivity(message(t('search.dangerAskCountry')));
     return step.beginDialog(COUNTRY_DIALOG, {} satisfies CountryOptions);
   }
 

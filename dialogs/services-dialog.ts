@@ -42,8 +42,10 @@ export class ServicesDialog extends ComponentDialog {
     const lang = await languageOf(this.services, step.context);
     const t = this.services.i18n.getFixedT(lang);
     const profile = await this.services.profile.get(step.context, {});
-    if (step.options.emergency) await step.context.sendActivity(message(t('search.danger')));
-    if (profile.country && !step.options.askCountry) return step.next(profile.country);
+    const known = profile.country && !step.options.askCountry ? profile.country : undefined;
+    // "Call the number below" only when the numbers come next; otherwise the country comes first.
+    if (step.options.emergency) await step.context.sendActivity(message(t(known ? 'search.danger' : 'search.dangerAskCountry')));
+    if (known) return step.next(known);
     return step.beginDialog(COUNTRY_DIALOG, {} satisfies CountryOptions);
   }
 

@@ -436,8 +436,9 @@ for (const channel of CHANNELS) {
       const { chat } = await startCheck('en');
       const help = await chat.press('sc:safety.danger_now:yes');
       expect(questionOf(help)).toBeUndefined();
-      expect(help.texts[0]).toMatch(/Your safety comes first/);
-      // The country is not known yet: the services flow asks it, once.
+      // The country is not known yet: the services flow asks it, once, saying why (no number yet to point to).
+      expect(help.texts[0]).toMatch(/Your safety comes first.*which country you are in now.*emergency number/s);
+      expect(help.texts[0]).not.toMatch(/below/);
       expect(help.buttons.map((b) => b.value)).toContain('country:IT');
       const numbers = await chat.press('country:IT');
       expect(numbers.texts[0]).toMatch(/^Help in Italy\s+Emergency\s+- [^\n]*112/);
@@ -452,7 +453,7 @@ for (const channel of CHANNELS) {
       await chat.press('menu:check');
       await chat.press('sc:safety.danger_now:no');
       const help = await chat.say('they locked me in');
-      expect(help.texts[0]).toMatch(/Your safety comes first/);
+      expect(help.texts[0]).toMatch(/Your safety comes first.*call the emergency number below/s);
       expect(help.texts[1]).toMatch(/^Help in Greece\s+Emergency/);
       expect(help.buttons.map((b) => b.value)).toContain('human:urgent');
       chat.close();
@@ -461,7 +462,7 @@ for (const channel of CHANNELS) {
     it('urgent, country not known yet: the country is asked within the check, then its hotlines, a person, the result and consent', async () => {
       const { chat, first } = await startCheck('en');
       const { after } = await answerAll(chat, first, { ...CALM, 'work.free_to_leave': 'no' });
-      expect(after.texts[0]).toMatch(/Your safety comes first/);
+      expect(after.texts[0]).toMatch(/Your safety comes first.*which country you are in now/s);
       // The second page of countries, and a typed name, work here as in "Find help near me".
       const more = await chat.press('nav:moreCountries');
       expect(more.buttons.map((b) => b.value)).toContain('country:TH');
