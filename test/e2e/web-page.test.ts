@@ -91,6 +91,10 @@ describeBrowser('the web chat page on a phone', () => {
     expect([...requestedOrigins]).toEqual([new URL(app.url).origin]);
   });
 
+  it('names an empty icon in the page, so that the browser spends no request on /favicon.ico', async () => {
+    expect(await page.locator('link[rel="icon"]').getAttribute('href')).toBe('data:,');
+  });
+
   it('quick exit leaves for the neutral site, clears the chat, and leaves no history entry to go back to', async () => {
     const conversationBefore = await page.evaluate(() => JSON.parse(sessionStorage.getItem('chat') ?? '{}').conversationId as string);
     expect(conversationBefore).toBeTruthy();
