@@ -4,7 +4,7 @@ import { loadAssessment } from '../assessment/definition.js';
 import { languages } from '../config.js';
 import { DangerDetector } from '../content/danger.js';
 import { SmallTalk } from '../content/small-talk.js';
-import { missingKeys } from '../content/coverage.js';
+import { missingKeys, missingPlaceholders } from '../content/coverage.js';
 import { ContentError, formatProblem, loadContent, translationStatus, type Content, type TranslationStatus } from '../content/load.js';
 import { endQuietlyWhenOutputCloses } from './closed-output.js';
 
@@ -95,14 +95,18 @@ function answerLengths(content: Content): string[] {
   return out;
 }
 
-/** Every interface string of the English locale exists in every language. */
+/** Every interface string of the English locale exists in every language, showing the same values. */
 function checkLocales(): string[] {
   const read = (lang: string) => JSON.parse(readFileSync(join('locales', lang, 'translation.json'), 'utf8')) as unknown;
   const english = read('en');
   const out: string[] = [];
+  const listed = (items: string[]) => `${items.slice(0, 10).join(', ')}${items.length > 10 ? ` and ${items.length - 10} more` : ''}`;
   for (const lang of languages.filter((l) => l !== 'en')) {
-    const missing = missingKeys(english, read(lang));
-    if (missing.length) out.push(`locales/${lang}/translation.json: missing ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`);
+    const translation = read(lang);
+    const missing = missingKeys(english, translation);
+    if (missing.length) out.push(`locales/${lang}/translation.json: missing ${listed(missing)}`);
+    const dropped = missingPlaceholders(english, translation);
+    if (dropped.length) out.push(`locales/${lang}/translation.json: leaves out ${listed(dropped)}`);
   }
   return out;
 }
