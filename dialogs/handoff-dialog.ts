@@ -2,7 +2,7 @@ import { TurnContext } from 'botbuilder-core';
 import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { languageOf, type BotServices } from '../src/bot/context.js';
 import { message, messageWithButtons } from '../src/bot/replies.js';
-import { isOpen } from '../src/handoff/opening-hours.js';
+import { describeOpeningHours, isOpen } from '../src/handoff/opening-hours.js';
 import type { SharedSelfCheck } from '../src/handoff/handoff-service.js';
 import type { ServiceKind } from '../src/content/schema.js';
 import { DIALOG, handOver, type FlowResult } from './dialog-ids.js';
@@ -43,9 +43,10 @@ export class HandoffDialog extends ComponentDialog {
   }
 
   private async explain(step: WaterfallStepContext<HandoffState>): Promise<DialogTurnResult> {
-    const t = this.services.i18n.getFixedT(await languageOf(this.services, step.context));
+    const lang = await languageOf(this.services, step.context);
+    const t = this.services.i18n.getFixedT(lang);
     const { hours } = this.services.config.handoff;
-    await step.context.sendActivity(message(t('handoff.intro', { hours: hours.text, timeZone: hours.timeZone })));
+    await step.context.sendActivity(message(t('handoff.intro', { hours: describeOpeningHours(hours, lang, t('handoff.allHours')) })));
     const online = await this.services.handoff.onlineStaff();
     if (!isOpen(hours, new Date()) || online.length === 0) {
       await step.context.sendActivity(message(t('handoff.unavailable')));

@@ -64,3 +64,44 @@ export function isOpen(hours: OpeningHours, at: Date): boolean {
   const minute = Number(parts.hour) * 60 + Number(parts.minute);
   return (hours.week[day] ?? []).some(([start, end]) => minute >= start && minute < end);
 }
+
+const WHOLE_DAY: [number, number] = [0, 24 * 60];
+
+/**
+ * The hours in the person's language, as a person says them: "Monday–Friday 09:00–17:00 and
+ * Saturday 10:00–13:00 (Central European Time)", or `allHours` when caseworkers answer at any time.
+ */
+export function describeOpeningHours(hours: OpeningHours, lang: string, allHours: string): string {
+  const same = (a: Array<[number, number]>, b: Array<[number, number]>) => JSON.stringify(a) === JSON.stringify(b);
+  if (hours.week.every((intervals) => same(intervals, [WHOLE_DAY]))) return allHours;
+  // Monday first, as people count a working week, unless a run of days goes on past Sunday ("sat-mon").
+  let first = 1;
+  if (!hours.week.every((intervals) => same(intervals, hours.week[1]!))) {
+    while (same(hours.week[(first + 6) % 7]!, hours.week[first]!)) first = (first + 1) % 7;
+  }
+  const order = Array.from({ length: 7 }, (_, i) => (first + i) % 7);
+  const dayName = (day: number) => new Intl.DateTimeFormat(lang, { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(2024, 0, 7 + day));
+  const digits = new Intl.NumberFormat(lang, { minimumIntegerDigits: 2, useGrouping: false });
+  const clock = (minutes: number) => `${digits.format(Math.floor(minutes / 60))}:${digits.format(minutes % 60)}`;
+  const spans: string[] = [];
+  for (let i = 0; i < order.length; ) {
+    const intervals = hours.week[order[i]!]!;
+    let j = i;
+    while (j + 1 < order.length && same(hours.week[order[j + 1]!]!, intervals)) j++;
+    if (intervals.length > 0) {
+      const days = i === j ? dayName(order[i]!) : `${dayName(order[i]!)}–${dayName(order[j]!)}`;
+      const times = new Intl.ListFormat(lang, { type: 'unit' }).format(intervals.map(([start, end]) => `${clock(start)}–${clock(end)}`));
+      spans.push(`${days} ${times}`);
+    }
+    i = j + 1;
+  }
+  return `${new Intl.ListFormat(lang, { type: 'conjunction' }).format(spans)} (${timeZoneName(hours.timeZone, lang)})`;
+}
+
+/** "Central European Time", in the person's language; a name, not an offset, where one exists. */
+function timeZoneName(timeZone: string, lang: string): string {
+  const named = (style: 'longGeneric' | 'long') =>
+    new Intl.DateTimeFormat(lang, { timeZone, timeZoneName: style }).formatToParts(new Date()).find((part) => part.type === 'timeZoneName')?.value ?? timeZone;
+  const generic = named('longGeneric');
+  return /\p{Nd}/u.test(generic) ? named('long') : generic;
+}

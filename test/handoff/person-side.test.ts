@@ -41,10 +41,27 @@ describe('talking to a person, as the person sees it', () => {
     const before = client.botMessages().length;
     await client.ask('/human');
     const said = await texts(client, before);
+    expect(said).toContain('They answer at these times: every day, day and night.');
     expect(said).toMatch(/no caseworker can answer right now/i);
     expect(said).toMatch(/800 290 290/); // Italy's anti-trafficking line, from the services file
     expect(await app.handoff.queue()).toEqual([]);
     client.close();
+  });
+
+  it('tells the hours in the person\'s language, not as they are configured', async () => {
+    const hotline = await startTestServer({ HANDOFF_HOURS: 'mon-fri 09:00-17:00, sat 10:00-13:00', HANDOFF_TIMEZONE: 'Europe/Rome' });
+    try {
+      const client = new DirectLineClient(hotline.url);
+      await client.openIn('fr');
+      const before = client.botMessages().length;
+      await client.ask('/human');
+      const said = client.botMessages().slice(before).map((m) => m.text ?? '').join('\n');
+      expect(said).toContain('lundi–vendredi 09:00–17:00 et samedi 10:00–13:00 (heure d’Europe centrale)');
+      expect(said).not.toContain('mon-fri');
+      client.close();
+    } finally {
+      await hotline.close();
+    }
   });
 
   it('queues, goes silent while a caseworker has the chat, relays both ways, and hands back to the menu', async () => {
