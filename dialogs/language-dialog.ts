@@ -9,7 +9,8 @@ import { languages, type Language } from '../src/config.js';
 import { languageOf, type BotServices } from '../src/bot/context.js';
 import { languageNamed, matchLanguage } from '../src/bot/i18n.js';
 import { matchButton, messageWithButtons, message, type Button } from '../src/bot/replies.js';
-import { DIALOG } from './dialog-ids.js';
+import { DIALOG, handOver, type DialogTarget } from './dialog-ids.js';
+import { freeTextDialog } from './search-dialog.js';
 
 export const LANGUAGE_DIALOG = DIALOG.language;
 const ASK = 'language.ask';
@@ -22,6 +23,12 @@ export interface LanguageDialogOptions {
   retry?: boolean;
   /** Already named (typed anywhere, e.g. "english"): switch to it without asking. */
   choose?: Language;
+  /**
+   * The person wrote in this language, not the conversation's: ask (once a conversation) whether
+   * to go on in it, then go on with `then` (the answer to what they wrote) in the language chosen.
+   */
+  offer?: Language;
+  then?: DialogTarget;
 }
 
 /** Greets and lets the person pick one of the seven languages, each named in its own script. */
@@ -40,10 +47,23 @@ export class LanguageDialog extends ComponentDialog {
   private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const options = (step.options ?? {}) as LanguageDialogOptions;
     if (options.choose) return step.next(`lang:${options.choose}`);
-    const t = this.services.i18n.getFixedT(await languageOf(this.services, step.context));
+    const current = await languageOf(this.services, step.context);
+    if (options.offer && options.then) return this.offer(step, options.offer, current, options.then);
+    const t = this.services.i18n.getFixedT(current);
     if (options.greet) await step.context.sendActivity(message(t('language.greeting')));
     const text = options.retry ? t('language.notUnderstood') : t('language.choose');
     return step.prompt(ASK, { prompt: messageWithButtons(text, this.buttons()) });
+  }
+
+  /** "Shall we go on in Spanish?", asked in Spanish, once a conversation; otherwise straight on. */
+  private async offer(step: WaterfallStepContext, offered: Language, current: Language, then: DialogTarget): Promise<DialogTurnResult> {
+    const profile = await this.services.profile.get(step.context, {});
+    if (profile.languageOffered || offered === current) return step.endDialog(handOver(then));
+    profile.languageOffered = true;
+    const buttons = this.buttons().filter((button) => button.value === `lang:${offered}` || button.value === `lang:${current}`);
+    // The offered language's button first: it is the one the person probably wants.
+    if (buttons[0]?.value !== `lang:${offered}`) buttons.reverse();
+    return step.prompt(ASK, { prompt: messageWithButtons(this.services.i18n.getFixedT(offered)('language.offer'), buttons) });
   }
 
   private async choose(step: WaterfallStepContext<LanguageDialogOptions>): Promise<DialogTurnResult> {
@@ -51,11 +71,16 @@ export class LanguageDialog extends ComponentDialog {
     // Asked for a language, a bare code ("fr", "UK") means one too.
     const picked = matchButton(typed, this.buttons())?.replace('lang:', '') as Language | undefined;
     const language = picked ?? languageNamed(typed) ?? (typed.trim().length === 2 ? matchLanguage(typed.trim()) : undefined);
-    if (!language) return step.replaceDialog(FLOW, { retry: true } satisfies LanguageDialogOptions);
+    const { then } = step.options;
+    if (!language) {
+      // Offered a language, the person wrote something else instead: that is their next question.
+      if (then) return step.endDialog(handOver(freeTextDialog(this.services.knowledge(), typed, await languageOf(this.services, step.context))));
+      return step.replaceDialog(FLOW, { retry: true } satisfies LanguageDialogOptions);
+    }
     const profile = await this.services.profile.get(step.context, {});
     profile.language = language;
     await step.context.sendActivity(message(this.services.i18n.getFixedT(language)('language.changed')));
-    return step.endDialog(language);
+    return then ? step.endDialog(handOver(then)) : step.endDialog(language);
   }
 }
 

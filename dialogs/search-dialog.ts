@@ -3,7 +3,7 @@ import { recordUsage } from '../src/analytics/usage-totals.js';
 import type { Language } from '../src/config.js';
 import type { KnowledgeBase } from '../src/content/knowledge-base.js';
 import { languageOf, type BotServices } from '../src/bot/context.js';
-import { routeFreeText } from '../src/bot/free-text.js';
+import { routeFreeText, type FreeTextRoute } from '../src/bot/free-text.js';
 import { messageWithButtons, type Button } from '../src/bot/replies.js';
 
 import { DIALOG, handOver, type DialogTarget } from './dialog-ids.js';
@@ -24,7 +24,10 @@ export interface SearchOptions {
  * best three, or "nothing found" with the menu and a person; danger words first show emergency help.
  */
 export function freeTextDialog(knowledge: KnowledgeBase, text: string, lang: Language): DialogTarget {
-  const route = routeFreeText(knowledge, text, lang);
+  return targetOf(routeFreeText(knowledge, text, lang));
+}
+
+function targetOf(route: FreeTextRoute): DialogTarget {
   switch (route.kind) {
     case 'answer':
       // "I want to talk to someone" is a request, not a question: go straight to the queue.
@@ -38,6 +41,8 @@ export function freeTextDialog(knowledge: KnowledgeBase, text: string, lang: Lan
       return { id: DIALOG.language, options: { choose: route.language } satisfies LanguageDialogOptions };
     case 'smallTalk':
       return { id: DIALOG.smallTalk, options: { kind: route.smallTalk } satisfies SmallTalkOptions };
+    case 'otherLanguage':
+      return { id: DIALOG.language, options: { offer: route.language, then: targetOf(route.then) } satisfies LanguageDialogOptions };
   }
 }
 

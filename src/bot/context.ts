@@ -15,6 +15,8 @@ export interface Profile {
   suggestedLanguage?: Language;
   /** ISO 3166 alpha-2 code, or INT. */
   country?: string;
+  /** Asked once whether to go on in the language the person writes in (see LanguageDialog). */
+  languageOffered?: boolean;
   /** Version of the flows the current dialog stack was started with (see FLOW_VERSION). */
   flowVersion?: number;
 }

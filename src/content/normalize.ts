@@ -57,3 +57,9 @@ export function withoutStopwords(words: string[], lang: Language): string[] {
   const stop = stopwordSets.get(lang)!;
   return words.filter((t) => !stop.has(t));
 }
+
+/** How many of the (tokenized) words are common words of the language. */
+export function stopwordCount(words: string[], lang: Language): number {
+  const stop = stopwordSets.get(lang)!;
+  return words.filter((t) => stop.has(t)).length;
+}

@@ -85,6 +85,17 @@ describe('free text routing', () => {
     expect(routeFreeText(knowledge, 'my boss took my passport', 'en')).toEqual({ kind: 'answer', topicId: 'rights.documents' });
   });
 
+  it.each([
+    ['mi jefe tiene mi pasaporte', 'en', { kind: 'otherLanguage', language: 'es', then: { kind: 'answer', topicId: 'rights.documents' } }],
+    // Searched in the language it is written in: the Spanish index alone matched the wrong topic.
+    ['what are my rights at work', 'es', { kind: 'otherLanguage', language: 'en', then: { kind: 'answer', topicId: 'rights.work' } }],
+    ['الكفيل اخذ جوازي', 'fa', { kind: 'otherLanguage', language: 'ar', then: { kind: 'answer', topicId: 'rights.documents' } }],
+    ['mi jefe tiene mi pasaporte', 'es', { kind: 'answer', topicId: 'rights.documents' }],
+    ['español', 'en', { kind: 'language', language: 'es' }],
+  ] as const)('a question written in another language than the conversation is answered after asking: "%s" in %s', (text, lang, route) => {
+    expect(routeFreeText(knowledge, text, lang)).toEqual(route);
+  });
+
   it('offers at most three guesses when unsure, and none when nothing matches', () => {
     const unsure = routeFreeText(knowledge, 'xqzv blorp wug', 'en');
     expect(unsure).toEqual({ kind: 'suggest', topicIds: [] });

@@ -81,6 +81,39 @@ describe('the main menu and the commands (through the web chat)', () => {
     client.close();
   });
 
+  it('a question in another language: asks once, in that language, whether to go on in it, then answers in the one chosen', async () => {
+    const client = await personAtMenu();
+    const offer = await exchange(client, 'mi jefe tiene mi pasaporte');
+    expect(offer.said).toEqual(['¿Seguimos en español?']);
+    expect(offer.buttons).toEqual(['lang:es', 'lang:en']);
+    // Spanish: the answer to the question asked, in Spanish.
+    const answer = await exchange(client, 'lang:es');
+    expect(answer.said[0]).toBe('De acuerdo, seguimos en español.');
+    expect(answer.said[1]).toMatch(/^\*\*Tu pasaporte es tuyo\*\*/);
+    expect(answer.buttons).toContain('svc:rights.documents');
+    // Asked once: a question in yet another language is answered at once, in Spanish.
+    const next = await exchange(client, 'what are my rights at work');
+    expect(next.said[0]).toMatch(/^\*\*Tus derechos en el trabajo\*\*/);
+    client.close();
+  });
+
+  it('a person who keeps their language after the offer gets the answer in it', async () => {
+    const client = await personAtMenu();
+    const offer = await exchange(client, 'mon patron a pris mon passeport');
+    expect(offer.said).toEqual(['On continue en français ?']);
+    const answer = await exchange(client, 'lang:en');
+    expect(answer.said[0]).toBe('OK, we will continue in English.');
+    expect(answer.said[1]).toMatch(/^\*\*Your passport belongs to you\*\*/);
+    client.close();
+  });
+
+  it('words of danger in another language lead to emergency help at once, with no question about language', async () => {
+    const client = await personAtMenu();
+    const { said } = await exchange(client, 'me encerraron y no puedo salir');
+    expect(said[0]).toMatch(/^\*\*Your safety comes first\.\*\*/);
+    client.close();
+  });
+
   it('"UK" alone is not taken for Ukrainian: it is searched like any question', async () => {
     const client = await personAtMenu();
     const { said } = await exchange(client, 'UK');
