@@ -1,3 +1,4 @@
+import { ActivityTypes } from 'botbuilder-core';
 import {
   ComponentDialog,
   TextPrompt,
@@ -7,9 +8,11 @@ import {
 } from 'botbuilder-dialogs';
 import { languages, type Language } from '../src/config.js';
 import { languageOf, type BotServices } from '../src/bot/context.js';
+import { isTypedText } from '../src/bot/recent-messages.js';
+import { guessLanguage } from '../src/content/language-guess.js';
 import { languageNamed, matchLanguage } from '../src/bot/i18n.js';
 import { matchButton, messageWithButtons, message, type Button } from '../src/bot/replies.js';
-import { DIALOG, handOver, type DialogTarget } from './dialog-ids.js';
+import { DIALOG, handOver, type DialogTarget, type FlowResult } from './dialog-ids.js';
 import { freeTextDialog } from './search-dialog.js';
 
 export const LANGUAGE_DIALOG = DIALOG.language;
@@ -50,9 +53,36 @@ export class LanguageDialog extends ComponentDialog {
     const current = await languageOf(this.services, step.context);
     if (options.offer && options.then) return this.offer(step, options.offer, current, options.then);
     const t = this.services.i18n.getFixedT(current);
-    if (options.greet) await step.context.sendActivity(message(t('language.greeting')));
+    if (options.greet) {
+      await step.context.sendActivity(message(t('language.greeting')));
+      // A first message that says something (on Telegram, often a question) is not ignored.
+      const first = step.context.activity.type === ActivityTypes.Message ? (step.context.activity.text ?? '') : '';
+      const understood = isTypedText(first) ? await this.understand(step, first) : undefined;
+      if (understood) return understood;
+    }
     const text = options.retry ? t('language.notUnderstood') : t('language.choose');
     return step.prompt(ASK, { prompt: messageWithButtons(text, this.buttons()) });
+  }
+
+  /**
+   * Text where a language was asked for that names none: words of danger lead to emergency help,
+   * and a question in a language the bot can tell chooses that language and is answered. Anything
+   * else: undefined (the question is asked again).
+   */
+  private async understand(step: WaterfallStepContext, typed: string): Promise<DialogTurnResult | undefined> {
+    const knowledge = this.services.knowledge();
+    const written = guessLanguage(typed);
+    const danger = knowledge.danger.detect(typed);
+    if (!written && !danger) return undefined;
+    // In danger, the emergency help comes first: the language is taken without a word about it.
+    if (written) await this.switchTo(step, written, !danger);
+    return step.endDialog(handOver(freeTextDialog(knowledge, typed, written ?? (await languageOf(this.services, step.context)))));
+  }
+
+  private async switchTo(step: WaterfallStepContext, language: Language, confirm = true): Promise<void> {
+    const profile = await this.services.profile.get(step.context, {});
+    profile.language = language;
+    if (confirm) await step.context.sendActivity(message(this.services.i18n.getFixedT(language)('language.changed')));
   }
 
   /** "Shall we go on in Spanish?", asked in Spanish, once a conversation; otherwise straight on. */
@@ -75,12 +105,10 @@ export class LanguageDialog extends ComponentDialog {
     if (!language) {
       // Offered a language, the person wrote something else instead: that is their next question.
       if (then) return step.endDialog(handOver(freeTextDialog(this.services.knowledge(), typed, await languageOf(this.services, step.context))));
-      return step.replaceDialog(FLOW, { retry: true } satisfies LanguageDialogOptions);
+      return (await this.understand(step, typed)) ?? step.replaceDialog(FLOW, { retry: true } satisfies LanguageDialogOptions);
     }
-    const profile = await this.services.profile.get(step.context, {});
-    profile.language = language;
-    await step.context.sendActivity(message(this.services.i18n.getFixedT(language)('language.changed')));
-    return then ? step.endDialog(handOver(then)) : step.endDialog(language);
+    await this.switchTo(step, language);
+    return step.endDialog(then ? handOver(then) : ({} satisfies FlowResult));
   }
 }
 

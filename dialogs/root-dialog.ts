@@ -8,7 +8,7 @@ import {
 } from 'botbuilder-dialogs';
 import { translatorOf, type BotServices } from '../src/bot/context.js';
 import { message } from '../src/bot/replies.js';
-import { DIALOG, type DialogTarget } from './dialog-ids.js';
+import { DIALOG, type DialogTarget, type FlowResult } from './dialog-ids.js';
 import { LANGUAGE_DIALOG, LanguageDialog } from './language-dialog.js';
 import { MAIN_MENU_DIALOG, MENU_ITEMS, MainMenuDialog, menuTarget, type MainMenuOptions, type MenuItem } from './main-menu-dialog.js';
 
@@ -54,7 +54,9 @@ export class RootDialog extends ComponentDialog {
   }
 
   private async openMenu(step: WaterfallStepContext<RootOptions>): Promise<DialogTurnResult> {
-    return step.replaceDialog(MAIN_MENU_DIALOG, { dispatch: step.options?.dispatch } satisfies MainMenuOptions);
+    // The language flow may hand over: what the person wrote instead of choosing a language.
+    const handedOver = (step.result as FlowResult | undefined)?.next;
+    return step.replaceDialog(MAIN_MENU_DIALOG, { dispatch: step.options?.dispatch ?? handedOver } satisfies MainMenuOptions);
   }
 
   /** A command or a button can also be the first message of a turn with no flow running. */

@@ -115,6 +115,22 @@ function pollingSuite(env: () => Record<string, string>): void {
     }
   });
 
+  it('a first message is not ignored: words of danger get emergency help, a question is answered in its language', async () => {
+    const inDanger = chatWith(double, { id: 700_100_003, language_code: 'en' });
+    const help = await inDanger.say('they beat me');
+    expect(help.replies[0]?.text).toMatch(/^Hello\. I am a free and anonymous helper/);
+    expect(help.prompt.text).toMatch(/Your safety comes first/);
+    expect(buttonValues(help.prompt)).toContain('country:IT');
+
+    const asking = chatWith(double, { id: 700_100_004, language_code: 'en' });
+    const answer = await asking.say('mi jefe tiene mi pasaporte');
+    expect(answer.replies.map((m) => m.text.split('\n')[0])).toEqual([
+      expect.stringMatching(/^Hello\./),
+      'De acuerdo, seguimos en español.',
+      '<b>Tu pasaporte es tuyo</b>',
+    ]);
+  });
+
   it('keeps the chat id only in the stored conversation reference, under the retention time', async () => {
     const person = { id: 700_100_002, language_code: 'en' };
     await chatWith(double, person).say('/start');

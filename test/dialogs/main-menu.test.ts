@@ -114,6 +114,40 @@ describe('the main menu and the commands (through the web chat)', () => {
     client.close();
   });
 
+  /** A person on a phone set to `locale`, at the first question: which language. */
+  async function personAtLanguageQuestion(locale = 'en-US'): Promise<DirectLineClient> {
+    const client = new DirectLineClient(app.url);
+    await client.open(locale);
+    await client.waitForPrompt(0);
+    return client;
+  }
+
+  it('asked for a language, a question in one it can tell chooses that language and is answered', async () => {
+    const client = await personAtLanguageQuestion();
+    const { said, buttons } = await exchange(client, 'mi jefe tiene mi pasaporte');
+    expect(said[0]).toBe('De acuerdo, seguimos en español.');
+    expect(said[1]).toMatch(/^\*\*Tu pasaporte es tuyo\*\*/);
+    expect(buttons).toContain('svc:rights.documents');
+    expect(client.botMessages().at(-1)?.locale).toBe('es');
+    client.close();
+  });
+
+  it('asked for a language, words of danger get emergency help at once, not the language question again', async () => {
+    const client = await personAtLanguageQuestion('ar');
+    const { said, buttons } = await exchange(client, 'they beat me');
+    expect(said[0]).toMatch(/^\*\*Your safety comes first\.\*\* Tell me which country/);
+    expect(buttons).toContain('country:IT');
+    client.close();
+  });
+
+  it('asked for a language, something it cannot place gets the question again', async () => {
+    const client = await personAtLanguageQuestion();
+    const { said, buttons } = await exchange(client, 'hello');
+    expect(said).toEqual(['Please choose one of the languages below.']);
+    expect(buttons).toContain('lang:fa');
+    client.close();
+  });
+
   it('"UK" alone is not taken for Ukrainian: it is searched like any question', async () => {
     const client = await personAtMenu();
     const { said } = await exchange(client, 'UK');
