@@ -65,24 +65,21 @@ export class LanguageDialog extends ComponentDialog {
   }
 
   /**
-   * Text where a language was asked for that names none: words of danger lead to emergency help,
-   * and a question in a language the bot can tell chooses that language and is answered. Anything
-   * else: undefined (the question is asked again).
+   * Text where a language was asked for that names none: a question in a language the bot can tell
+   * chooses that language and is answered; anything else, undefined (the question is asked again).
+   * Words of danger never reach here: they get emergency help first (see RootDialog).
    */
   private async understand(step: WaterfallStepContext, typed: string): Promise<DialogTurnResult | undefined> {
-    const knowledge = this.services.knowledge();
     const written = guessLanguage(typed);
-    const danger = knowledge.danger.detect(typed);
-    if (!written && !danger) return undefined;
-    // In danger, the emergency help comes first: the language is taken without a word about it.
-    if (written) await this.switchTo(step, written, !danger);
-    return step.endDialog(handOver(freeTextDialog(knowledge, typed, written ?? (await languageOf(this.services, step.context)))));
+    if (!written) return undefined;
+    await this.switchTo(step, written);
+    return step.endDialog(handOver(freeTextDialog(this.services.knowledge(), typed, written)));
   }
 
-  private async switchTo(step: WaterfallStepContext, language: Language, confirm = true): Promise<void> {
+  private async switchTo(step: WaterfallStepContext, language: Language): Promise<void> {
     const profile = await this.services.profile.get(step.context, {});
     profile.language = language;
-    if (confirm) await step.context.sendActivity(message(this.services.i18n.getFixedT(language)('language.changed')));
+    await step.context.sendActivity(message(this.services.i18n.getFixedT(language)('language.changed')));
   }
 
   /** "Shall we go on in Spanish?", asked in Spanish, once a conversation; otherwise straight on. */

@@ -1,3 +1,4 @@
+import { ActivityTypes } from 'botbuilder-core';
 import {
   ComponentDialog,
   DialogTurnStatus,
@@ -6,11 +7,14 @@ import {
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { translatorOf, type BotServices } from '../src/bot/context.js';
+import { languageOf, translatorOf, type BotServices } from '../src/bot/context.js';
+import { isTypedText } from '../src/bot/recent-messages.js';
+import { guessLanguage } from '../src/content/language-guess.js';
 import { message } from '../src/bot/replies.js';
 import { DIALOG, type DialogTarget, type FlowResult } from './dialog-ids.js';
 import { LANGUAGE_DIALOG, LanguageDialog } from './language-dialog.js';
 import { MAIN_MENU_DIALOG, MENU_ITEMS, MainMenuDialog, menuTarget, type MainMenuOptions, type MenuItem } from './main-menu-dialog.js';
+import { freeTextDialog } from './search-dialog.js';
 
 export const ROOT_DIALOG = DIALOG.root;
 const FLOW = 'root.flow';
@@ -59,15 +63,35 @@ export class RootDialog extends ComponentDialog {
     return step.replaceDialog(MAIN_MENU_DIALOG, { dispatch: step.options?.dispatch ?? handedOver } satisfies MainMenuOptions);
   }
 
-  /** A command or a button can also be the first message of a turn with no flow running. */
+  /** A command, words of danger or a button can also be the first message of a turn with no flow running. */
   protected override async onBeginDialog(inner: DialogContext, options?: RootOptions): Promise<DialogTurnResult> {
-    const interrupted = options?.start ? undefined : ((await this.command(inner)) ?? (await this.globalButton(inner)));
+    const interrupted = options?.start ? undefined : await this.interruption(inner);
     return interrupted ?? super.onBeginDialog(inner, options);
   }
 
   protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
-    const interrupted = (await this.command(inner)) ?? (await this.globalButton(inner));
-    return interrupted ?? super.onContinueDialog(inner);
+    return (await this.interruption(inner)) ?? super.onContinueDialog(inner);
+  }
+
+  private async interruption(inner: DialogContext): Promise<DialogTurnResult | undefined> {
+    return (await this.command(inner)) ?? (await this.danger(inner)) ?? (await this.globalButton(inner));
+  }
+
+  /**
+   * Words of danger, typed at any question of any flow (the language, a country, a confirmation, the
+   * self-check) or as the very first message: emergency help first, before anything else, the
+   * greeting and the language question included.
+   */
+  private async danger(inner: DialogContext): Promise<DialogTurnResult | undefined> {
+    const text = inner.context.activity.type === ActivityTypes.Message ? (inner.context.activity.text ?? '') : '';
+    const knowledge = this.services.knowledge();
+    if (!isTypedText(text) || !knowledge.danger.detect(text)) return undefined;
+    // No language chosen yet: the help comes in the one the words are written in, if it is plain.
+    const profile = await this.services.profile.get(inner.context, {});
+    profile.language ??= guessLanguage(text);
+    const help = freeTextDialog(knowledge, text, await languageOf(this.services, inner.context));
+    await inner.cancelAllDialogs();
+    return inner.beginDialog(MAIN_MENU_DIALOG, { dispatch: help } satisfies MainMenuOptions);
   }
 
   private restart(inner: DialogContext, options: RootOptions): Promise<DialogTurnResult> {

@@ -173,20 +173,15 @@ export class SelfCheckDialog extends ComponentDialog {
   private async receive(step: WaterfallStepContext<CheckState>): Promise<DialogTurnResult> {
     // The question `ask` just put, with the same definition (the guard saw to that).
     const question = nextQuestion(this.definition(), step.options.answers) as AssessmentQuestion;
-    const { lang, t, text } = await this.speech(step.context);
+    const { t, text } = await this.speech(step.context);
     const reply = String(step.result ?? '');
     const picked = matchButton(reply, this.answerButtons(question, text, t));
     if (picked === STOP) {
       await step.context.sendActivity(message(t('selfCheck.stopped')));
       return step.endDialog();
     }
-    if (!picked) {
-      // Typed text is not searched (the person is mid-check), but words of danger still put
-      // emergency help first.
-      const knowledge = this.services.knowledge();
-      if (knowledge.danger.detect(reply)) return step.endDialog(handOver(freeTextDialog(knowledge, reply, lang)));
-      return step.replaceDialog(QUESTIONS, { ...step.options, retry: true } satisfies CheckState);
-    }
+    // Typed text is not searched (the person is mid-check); words of danger never reach here (see RootDialog).
+    if (!picked) return step.replaceDialog(QUESTIONS, { ...step.options, retry: true } satisfies CheckState);
     const answers = { ...step.options.answers, [question.id]: picked.slice(answerValue(question.id, '').length) };
     const result = scoreAssessment(this.definition(), answers);
     if (result.level === 'emergency') return this.emergencyHelp(step, result);

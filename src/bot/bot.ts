@@ -1,6 +1,7 @@
 import { ActivityHandler, ActivityTypes, type Storage, type TurnContext } from 'botbuilder-core';
 import { DialogSet, DialogTurnStatus, type DialogContext, type DialogState, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
 import { FLOW_VERSION, ROOT_DIALOG, RootDialog, type RootOptions } from '../../dialogs/root-dialog.js';
+import { renderServices } from '../../dialogs/services-dialog.js';
 import type { Assessment } from '../assessment/definition.js';
 import type { Config, Language } from '../config.js';
 import type { KnowledgeBase } from '../content/knowledge-base.js';
@@ -170,11 +171,20 @@ export class HelpBot extends ActivityHandler {
       await this.restartAtMenu(context, queued ? 'handoff.cancelled' : 'handoff.stopped');
       return true;
     }
+    // Words of danger while waiting or talking: urgent from now on, for the queue and the caseworker.
+    const danger = this.services.knowledge().danger.detect(text);
+    if (danger) await this.services.handoff.markUrgent(conversationKey);
     await this.services.handoff.appendMessage(conversationKey, { author: 'person', text: text || t('handoff.nonText') });
     if (handoffCase.status === 'queued') {
       const position = (await this.services.handoff.position(conversationKey)) ?? 1;
+      const said = [t('handoff.waiting', { position })];
+      // Someone still waiting gets the emergency numbers of their country at once.
+      if (danger) {
+        const country = this.services.knowledge().servicesFor(handoffCase.country);
+        said.unshift(t('handoff.urgentNow'), renderServices(country, ['emergency'], handoffCase.language as Language, t));
+      }
       await context.sendActivity({
-        ...messageWithButtons(t('handoff.waiting', { position }), [{ value: 'handoff:cancel', title: t('handoff.cancel') }]),
+        ...messageWithButtons(said.join('\n\n'), [{ value: 'handoff:cancel', title: t('handoff.cancel') }]),
         locale: handoffCase.language,
       });
     }

@@ -218,6 +218,19 @@ export class HandoffService {
     return result;
   }
 
+  /**
+   * Words of danger from someone waiting or talking: urgent from now on (first in the queue, and
+   * marked for the caseworker). False when it already was, or the case is gone.
+   */
+  async markUrgent(conversationKey: string): Promise<boolean> {
+    const result = await this.update(conversationKey, (c) => (c.urgent ? 'taken' : { ...c, urgent: true }));
+    if (!result.ok) return false;
+    await this.audit('person', 'escalated', conversationKey, 'urgent');
+    await this.emit({ type: 'case', conversationKey });
+    await this.emit({ type: 'queue' });
+    return true;
+  }
+
   /** Marks what the sweeper told the person, so that only one instance tells them, once. */
   async mark(conversationKey: string, change: Pick<HandoffCase, 'hotlinesSentAt' | 'lastPositionSent'>, expect: (c: HandoffCase) => boolean): Promise<boolean> {
     const result = await this.update(conversationKey, (c) => (expect(c) ? { ...c, ...change } : 'taken'));

@@ -118,8 +118,9 @@ function pollingSuite(env: () => Record<string, string>): void {
   it('a first message is not ignored: words of danger get emergency help, a question is answered in its language', async () => {
     const inDanger = chatWith(double, { id: 700_100_003, language_code: 'en' });
     const help = await inDanger.say('they beat me');
-    expect(help.replies[0]?.text).toMatch(/^Hello\. I am a free and anonymous helper/);
-    expect(help.prompt.text).toMatch(/Your safety comes first/);
+    // Emergency help first: before the greeting and the language question.
+    expect(help.replies).toEqual([help.prompt]);
+    expect(help.prompt.text).toMatch(/^<b>Your safety comes first\.<\/b> Tell me which country/);
     expect(buttonValues(help.prompt)).toContain('country:IT');
 
     const asking = chatWith(double, { id: 700_100_004, language_code: 'en' });

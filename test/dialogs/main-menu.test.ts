@@ -132,7 +132,7 @@ describe('the main menu and the commands (through the web chat)', () => {
     client.close();
   });
 
-  it('asked for a language, words of danger get emergency help at once, not the language question again', async () => {
+  it('asked for a language, words of danger get emergency help at once, in the language they are written in', async () => {
     const client = await personAtLanguageQuestion('ar');
     const { said, buttons } = await exchange(client, 'they beat me');
     expect(said[0]).toMatch(/^\*\*Your safety comes first\.\*\* Tell me which country/);

@@ -151,6 +151,46 @@ describe('talking to a person, as the person sees it', () => {
     await app.handoff.offline('amina');
   });
 
+  it('words of danger while waiting make the request urgent, first in the queue, and bring the emergency numbers', async () => {
+    await app.handoff.heartbeat('amina');
+    const earlier = await personAtMenu();
+    await joinQueue(earlier);
+    const client = await personAtMenu();
+    await client.ask('menu:services');
+    await client.ask('country:IT');
+    await joinQueue(client);
+    expect((await app.handoff.queue()).map((c) => c.conversationKey)).toEqual([earlier.conversationId, client.conversationId]);
+
+    const before = client.botMessages().length;
+    const reply = await client.ask('they locked me in');
+    const said = await texts(client, before);
+    expect(said).toMatch(/^\*\*Your safety comes first\.\*\* The caseworker will see that this is urgent/);
+    expect(said).toMatch(/Help in Italy[\s\S]*112/);
+    expect(said).toMatch(/number 1 in the queue\)/);
+    expect(reply.suggestedActions?.actions.map((a) => a.value)).toEqual(['handoff:cancel']);
+    expect((await app.handoff.queue()).map((c) => [c.conversationKey, c.urgent])).toEqual([
+      [client.conversationId, true],
+      [earlier.conversationId, false],
+    ]);
+    // The caseworker sees the words as written; the audit log says why the chat became urgent.
+    expect((await app.handoff.transcript(client.conversationId)).at(-1)).toMatchObject({ author: 'person', text: 'they locked me in' });
+    expect((await app.handoff.auditLog()).find((e) => e.conversationKey === client.conversationId && e.action === 'escalated')).toBeDefined();
+
+    // Talking with a caseworker: the chat becomes urgent for them, and the bot stays silent.
+    const claim = await app.handoff.claim(earlier.conversationId, 'amina', 5);
+    expect(claim.ok).toBe(true);
+    const quiet = earlier.botMessages().length;
+    await earlier.say('he hit me again');
+    await expect.poll(async () => (await app.handoff.get(earlier.conversationId))?.urgent).toBe(true);
+    expect(earlier.botMessages().length).toBe(quiet);
+
+    for (const person of [client, earlier]) {
+      await app.handoff.end(person.conversationId, 'person', 'cancelled');
+      person.close();
+    }
+    await app.handoff.offline('amina');
+  });
+
   it('lets the person stop waiting at any time', async () => {
     await app.handoff.heartbeat('amina');
     const client = await personAtMenu();
