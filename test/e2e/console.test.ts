@@ -39,7 +39,10 @@ async function askForAPerson(person: DirectLineClient): Promise<void> {
 async function journey(person: DirectLineClient, caseworker: Page): Promise<void> {
   const row = caseworker.locator(`#queue-view tr[data-key="${person.conversationId}"]`);
   await row.waitFor();
-  expect(await row.locator('td').allTextContents()).toEqual(expect.arrayContaining(['English', 'Web chat', 'not shared']));
+  expect(await row.locator('td').allTextContents()).toEqual(expect.arrayContaining(['Normal', 'English', 'Web chat', 'not shared']));
+  // Words of danger while waiting: the chat turns urgent on the caseworker's screen at once.
+  await person.ask('they beat me');
+  await expect.poll(() => row.locator('td').first().textContent()).toBe('Urgent');
 
   const before = person.botMessages().length;
   await row.getByRole('button', { name: 'Take' }).click();
