@@ -10,7 +10,16 @@ export interface SmallTalkOptions {
   kind: SmallTalkKind;
 }
 
-/** "Hello" gets a hello and the menu as at first; "thank you" gets a kind word and "what else". */
+/** What each kind gets: a word in kind (or none), then the menu as at first or as "what else". */
+const ANSWERS: Record<SmallTalkKind, { reply: boolean; fresh: boolean }> = {
+  greeting: { reply: true, fresh: true },
+  thanks: { reply: true, fresh: false },
+  goodbye: { reply: true, fresh: false },
+  okay: { reply: false, fresh: false },
+  menu: { reply: false, fresh: true },
+};
+
+/** "Hello" gets a hello and the menu as at first; "thank you" gets a kind word and "what else"; "menu" the menu. */
 export class SmallTalkDialog extends Dialog<SmallTalkOptions> {
   constructor(private readonly services: BotServices) {
     super(SMALL_TALK_DIALOG);
@@ -18,8 +27,11 @@ export class SmallTalkDialog extends Dialog<SmallTalkOptions> {
 
   override async beginDialog(dc: DialogContext, options?: SmallTalkOptions): Promise<DialogTurnResult> {
     const kind = options?.kind ?? 'greeting';
-    const t = this.services.i18n.getFixedT(await languageOf(this.services, dc.context));
-    await dc.context.sendActivity(message(t(`smallTalk.${kind}`)));
-    return dc.endDialog({ fresh: kind === 'greeting' } satisfies FlowResult);
+    const { reply, fresh } = ANSWERS[kind];
+    if (reply) {
+      const t = this.services.i18n.getFixedT(await languageOf(this.services, dc.context));
+      await dc.context.sendActivity(message(t(`smallTalk.${kind}`)));
+    }
+    return dc.endDialog({ fresh } satisfies FlowResult);
   }
 }

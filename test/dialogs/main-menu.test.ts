@@ -73,10 +73,24 @@ describe('the main menu and the commands (through the web chat)', () => {
   it.each([
     ['hello', 'Hello! I am here to help.', /^What do you need\?/],
     ['Thank you!', 'You are welcome. I am here whenever you need me.', /^What else/],
+    ['bye', 'Take care. You can write again at any time, and I will be here.', /^What else/],
   ])('answers "%s" in kind, then offers the menu', async (typed, reply, prompt) => {
     const client = await personAtMenu();
     const { said, buttons } = await exchange(client, typed);
     expect(said).toEqual([reply, expect.stringMatching(prompt)]);
+    expect(buttons).toEqual(MENU);
+    client.close();
+  });
+
+  it.each([
+    ['menu', /^What do you need\?/],
+    ['help', /^What do you need\?/],
+    ['ok', /^What else/],
+  ])('"%s" typed after an answer brings the menu, not a search', async (typed, prompt) => {
+    const client = await personAtMenu();
+    await exchange(client, 'my boss took my passport');
+    const { said, buttons } = await exchange(client, typed);
+    expect(said).toEqual([expect.stringMatching(prompt)]);
     expect(buttons).toEqual(MENU);
     client.close();
   });
