@@ -94,6 +94,10 @@ describeBrowser('the hotline console with a person on Telegram', () => {
     double.sendText(person, 'what are my rights at work?'); // a question the bot would answer
     await expect.poll(() => shown.textContent(), PATIENCE).toBe('what are my rights at work?');
     expect(await caseworker.locator('#case-view img').count()).toBe(0);
+    // Words of danger: the chat turns urgent on the caseworker's screen, and they are told so.
+    double.sendText(person, 'he said he will hit me');
+    await expect.poll(() => caseworker.locator('#case-title').textContent(), PATIENCE).toBe('Urgent chat');
+    await expect.poll(() => caseworker.locator('#notice').textContent(), PATIENCE).toBe('This chat is now urgent: the person wrote words of danger.');
     expect(dialogs).toEqual([]);
     await sleep(1000);
     // Since the claim: "has joined" and the caseworker's message, nothing else, and Telegram took both.
@@ -104,6 +108,7 @@ describeBrowser('the hotline console with a person on Telegram', () => {
       ['staff', 'Hello, I am Amina. Tell me what happened: dates & places <if you can>.'],
       ['person', `They took my papers ${XSS}`],
       ['person', 'what are my rights at work?'],
+      ['person', 'he said he will hit me'],
     ]);
 
     // Handing back: the notice and the menu's inline keyboard, in one message; the bot answers again.

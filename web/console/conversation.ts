@@ -39,6 +39,7 @@ export class CaseScreen {
 
   /** Loads (or reloads) the case; `focus` moves the keyboard to its heading, for a newly opened case. */
   async load(focus = false): Promise<void> {
+    const wasUrgent = this.view?.case.urgent;
     try {
       this.view = await api<CaseView>('GET', this.path);
     } catch (error) {
@@ -49,6 +50,8 @@ export class CaseScreen {
     }
     await this.render();
     if (focus) this.pane.querySelector<HTMLElement>('#case-title')?.focus();
+    // Said out loud, not only shown in the title: the person wrote words of danger.
+    if (wasUrgent === false && this.view.case.urgent) this.context.notify('This chat is now urgent: the person wrote words of danger.', 'error');
   }
 
   onMessage(entry: TranscriptEntry & { byName?: string }): void {
