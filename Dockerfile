@@ -24,4 +24,6 @@ USER node
 EXPOSE 3978
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3978)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/src/main.js"]
+# A larger young generation: a turn's short-lived objects die there instead of being promoted
+# (README, Performance: 5 to 10 % less time per turn, for about 40 MB more memory).
+CMD ["node", "--max-semi-space-size=32", "dist/src/main.js"]
