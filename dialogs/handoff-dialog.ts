@@ -1,7 +1,7 @@
 import { TurnContext } from 'botbuilder-core';
 import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { languageOf, type BotServices } from '../src/bot/context.js';
-import { message, messageWithButtons } from '../src/bot/replies.js';
+import { matchButton, message, messageWithButtons, type Button } from '../src/bot/replies.js';
 import { describeOpeningHours, isOpen } from '../src/handoff/opening-hours.js';
 import type { SharedSelfCheck } from '../src/handoff/handoff-service.js';
 import type { ServiceKind } from '../src/content/schema.js';
@@ -56,9 +56,9 @@ export class HandoffDialog extends ComponentDialog {
   }
 
   private async askSelfCheck(step: WaterfallStepContext<HandoffState>): Promise<DialogTurnResult> {
-    step.options.shareMessages = step.result === 'share:yes';
-    if (!step.options.selfCheck) return step.next();
     const t = this.services.i18n.getFixedT(await languageOf(this.services, step.context));
+    step.options.shareMessages = saidYes(step.result, t);
+    if (!step.options.selfCheck) return step.next();
     return step.prompt(ASK_SELF_CHECK, { prompt: messageWithButtons(t('handoff.shareSelfCheck'), yesNo(t)) });
   }
 
@@ -68,7 +68,7 @@ export class HandoffDialog extends ComponentDialog {
     const t = this.services.i18n.getFixedT(lang);
     const profile = await this.services.profile.get(context, {});
     const conversationKey = context.activity.conversation.id;
-    const shareSelfCheck = Boolean(step.options.selfCheck) && step.result === 'share:yes';
+    const shareSelfCheck = Boolean(step.options.selfCheck) && saidYes(step.result, t);
     await this.services.handoff.request({
       conversationKey,
       channel: context.activity.channelId,
@@ -91,9 +91,14 @@ export class HandoffDialog extends ComponentDialog {
   }
 }
 
-function yesNo(t: (key: string) => string) {
+function yesNo(t: (key: string) => string): Button[] {
   return [
     { value: 'share:yes', title: t('handoff.yes') },
     { value: 'share:no', title: t('handoff.no') },
   ];
+}
+
+/** A tap on "Yes, share", or "yes" typed in any language; anything else shares nothing. */
+function saidYes(reply: unknown, t: (key: string) => string): boolean {
+  return matchButton(String(reply ?? ''), yesNo(t)) === 'share:yes';
 }

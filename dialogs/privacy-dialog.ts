@@ -1,7 +1,8 @@
 import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { TFunction } from 'i18next';
 import { languageOf, type BotServices } from '../src/bot/context.js';
 import { FORGET_REQUESTED } from '../src/bot/forget.js';
-import { message, messageWithButtons } from '../src/bot/replies.js';
+import { matchButton, message, messageWithButtons, type Button } from '../src/bot/replies.js';
 import { DIALOG, handOver, type FlowResult } from './dialog-ids.js';
 import { freeTextDialog } from './search-dialog.js';
 
@@ -44,17 +45,13 @@ export class PrivacyDialog extends ComponentDialog {
       return step.endDialog(handOver(freeTextDialog(this.services.knowledge(), String(step.result ?? ''), lang)));
     }
     const t = this.services.i18n.getFixedT(lang);
-    return step.prompt(CONFIRM, {
-      prompt: messageWithButtons(t('privacy.confirm'), [
-        { value: 'privacy:yes', title: t('privacy.confirmYes') },
-        { value: 'privacy:no', title: t('privacy.confirmNo') },
-      ]),
-    });
+    return step.prompt(CONFIRM, { prompt: messageWithButtons(t('privacy.confirm'), confirmButtons(t)) });
   }
 
   private async act(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if (step.result !== 'privacy:yes') {
-      const t = this.services.i18n.getFixedT(await languageOf(this.services, step.context));
+    const t = this.services.i18n.getFixedT(await languageOf(this.services, step.context));
+    // A tap on "Yes, delete", or "yes" typed in any language; anything else deletes nothing.
+    if (matchButton(String(step.result ?? ''), confirmButtons(t)) !== 'privacy:yes') {
       await step.context.sendActivity(message(t('privacy.kept')));
       return step.endDialog();
     }
@@ -62,4 +59,11 @@ export class PrivacyDialog extends ComponentDialog {
     step.context.turnState.set(FORGET_REQUESTED, await languageOf(this.services, step.context));
     return step.endDialog({ quiet: true } satisfies FlowResult);
   }
+}
+
+function confirmButtons(t: TFunction): Button[] {
+  return [
+    { value: 'privacy:yes', title: t('privacy.confirmYes') },
+    { value: 'privacy:no', title: t('privacy.confirmNo') },
+  ];
 }

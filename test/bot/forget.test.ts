@@ -70,6 +70,21 @@ function forgetSuite(env: () => Record<string, string>) {
     client.close();
   });
 
+  it('takes "yes" typed in the person\'s language as the yes button, and anything else as no', async () => {
+    const client = new DirectLineClient(app.url);
+    await client.openIn('fr');
+    await client.ask('/forget');
+    let before = client.botMessages().length;
+    await client.ask('pourquoi ?');
+    expect(client.botMessages().slice(before).map((m) => m.text).join('\n')).toMatch(/rien n'a été effacé/);
+    await client.ask('/forget');
+    before = client.botMessages().length;
+    const again = await client.ask('Oui');
+    expect(client.botMessages().slice(before).map((m) => m.text)).toEqual([expect.stringMatching(/^C'est fait. Tout ce que je gardais sur vous est effacé/)]);
+    expect(again.suggestedActions?.actions.map((a) => a.value)).toEqual(['nav:menu']);
+    client.close();
+  });
+
   it('keeps everything when the person says no', async () => {
     const client = new DirectLineClient(app.url);
     await client.openIn('en');

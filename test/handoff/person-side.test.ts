@@ -191,6 +191,22 @@ describe('talking to a person, as the person sees it', () => {
     await app.handoff.offline('amina');
   });
 
+  it('takes "yes" typed in the person\'s language as yes to sharing, and anything else as no', async () => {
+    await app.handoff.heartbeat('amina');
+    for (const [typed, shared] of [['sí', ['mi jefe tiene mi pasaporte', 'sí']], ['quizás', undefined]] as const) {
+      const client = new DirectLineClient(app.url);
+      await client.openIn('es');
+      await client.ask('mi jefe tiene mi pasaporte');
+      const share = await client.ask('/human');
+      expect(share.suggestedActions?.actions.map((a) => a.value)).toEqual(['share:yes', 'share:no']);
+      await client.ask(typed);
+      expect((await app.handoff.get(client.conversationId))?.shared.recentMessages).toEqual(shared);
+      await app.handoff.end(client.conversationId, 'person', 'cancelled');
+      client.close();
+    }
+    await app.handoff.offline('amina');
+  });
+
   it('lets the person stop waiting at any time', async () => {
     await app.handoff.heartbeat('amina');
     const client = await personAtMenu();
