@@ -43,8 +43,13 @@ export class LanguageDialog extends ComponentDialog {
     this.initialDialogId = FLOW;
   }
 
+  /** A language's button, named in that language. */
+  private button(lang: Language): Button {
+    return { value: `lang:${lang}`, title: this.services.i18n.getFixedT(lang)('language.name') };
+  }
+
   private buttons(): Button[] {
-    return languages.map((lang) => ({ value: `lang:${lang}`, title: this.services.i18n.getFixedT(lang)('language.name') }));
+    return languages.map((lang) => this.button(lang));
   }
 
   private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -87,9 +92,8 @@ export class LanguageDialog extends ComponentDialog {
     const profile = await this.services.profile.get(step.context, {});
     if (profile.languageOffered || offered === current) return step.endDialog(handOver(then));
     profile.languageOffered = true;
-    const buttons = this.buttons().filter((button) => button.value === `lang:${offered}` || button.value === `lang:${current}`);
     // The offered language's button first: it is the one the person probably wants.
-    if (buttons[0]?.value !== `lang:${offered}`) buttons.reverse();
+    const buttons = [this.button(offered), this.button(current)];
     return step.prompt(ASK, { prompt: messageWithButtons(this.services.i18n.getFixedT(offered)('language.offer'), buttons) });
   }
 

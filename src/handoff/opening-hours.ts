@@ -80,9 +80,12 @@ export function describeOpeningHours(hours: OpeningHours, lang: string, allHours
     while (same(hours.week[(first + 6) % 7]!, hours.week[first]!)) first = (first + 1) % 7;
   }
   const order = Array.from({ length: 7 }, (_, i) => (first + i) % 7);
-  const dayName = (day: number) => new Intl.DateTimeFormat(lang, { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(2024, 0, 7 + day));
+  const weekday = new Intl.DateTimeFormat(lang, { weekday: 'long', timeZone: 'UTC' });
+  // 7 January 2024 was a Sunday: day 0.
+  const dayName = (day: number) => weekday.format(Date.UTC(2024, 0, 7 + day));
   const digits = new Intl.NumberFormat(lang, { minimumIntegerDigits: 2, useGrouping: false });
   const clock = (minutes: number) => `${digits.format(Math.floor(minutes / 60))}:${digits.format(minutes % 60)}`;
+  const sameDay = new Intl.ListFormat(lang, { type: 'unit' });
   const spans: string[] = [];
   for (let i = 0; i < order.length; ) {
     const intervals = hours.week[order[i]!]!;
@@ -90,7 +93,7 @@ export function describeOpeningHours(hours: OpeningHours, lang: string, allHours
     while (j + 1 < order.length && same(hours.week[order[j + 1]!]!, intervals)) j++;
     if (intervals.length > 0) {
       const days = i === j ? dayName(order[i]!) : `${dayName(order[i]!)}–${dayName(order[j]!)}`;
-      const times = new Intl.ListFormat(lang, { type: 'unit' }).format(intervals.map(([start, end]) => `${clock(start)}–${clock(end)}`));
+      const times = sameDay.format(intervals.map(([start, end]) => `${clock(start)}–${clock(end)}`));
       spans.push(`${days} ${times}`);
     }
     i = j + 1;
